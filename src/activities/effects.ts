@@ -1,0 +1,143 @@
+import type { Json } from '../model/json.js';
+import type { Task } from '../model/workflow.js';
+
+/**
+ * The side effects the runtime may ask for. The runtime never performs I/O itself: it calls these, and records
+ * the answer in history before it uses it. Every effect takes an `AbortSignal` and honours it; a failure the
+ * workflow can see is thrown as a `ProblemError` (communication, runtime, timeout, authentication, …).
+ */
+export interface Effects {
+  http(request: HttpCallRequest): Promise<Json>;
+  openapi(request: OpenApiCallRequest): Promise<Json>;
+  runShell(request: ShellRequest): Promise<ProcessResult>;
+  runScript(request: ScriptRequest): Promise<ProcessResult>;
+  runContainer(request: ContainerRequest): Promise<ProcessResult>;
+  /** Reads an external resource (a file path, `file://` or `http(s)://` URI) as text. */
+  readResource(request: ResourceRequest): Promise<string>;
+  /**
+   * Resolves a catalog function `name:version@catalog` to its task definition (the catalog's
+   * `functions/<name>/<version>/function.yaml`, parsed).
+   */
+  resolveCatalogFunction(request: CatalogFunctionRequest): Promise<Task>;
+}
+
+export interface EffectOptions {
+  readonly signal: AbortSignal;
+  /**
+   * Execution id + task reference + attempt: the same on a re-run after a crash, new on a deliberate retry, so the
+   * far side can deduplicate.
+   */
+  readonly idempotencyKey: string;
+}
+
+/**
+ * An authentication policy with every expression evaluated, `use` references resolved and secret-based policies
+ * loaded from their secret: what the activity applies, nothing left to look up.
+ */
+export type ResolvedAuthentication =
+  | { readonly scheme: 'basic'; readonly username: string; readonly password: string }
+  | { readonly scheme: 'bearer'; readonly token: string }
+  | { readonly scheme: 'digest'; readonly username: string; readonly password: string }
+  | ({ readonly scheme: 'oauth2' | 'oidc' } & OAuth2Settings);
+
+export interface OAuth2Settings {
+  /** Issuer base URI; the token endpoint is resolved against it (`endpoints.token`, default `/oauth2/token`). */
+  readonly authority: string;
+  readonly grant: string;
+  readonly client?: {
+    readonly id?: string;
+    readonly secret?: string;
+    readonly assertion?: string;
+    /** @default 'client_secret_post' */
+    readonly authentication?: string;
+  };
+  /** @default 'form' */
+  readonly requestEncoding?: 'form' | 'json';
+  readonly tokenEndpoint?: string;
+  readonly scopes?: readonly string[];
+  readonly audiences?: readonly string[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly subject?: { readonly token: string; readonly type: string };
+  readonly actor?: { readonly token: string; readonly type: string };
+}
+
+export type HttpOutputFormat = 'content' | 'response' | 'raw';
+
+export interface HttpCallRequest extends EffectOptions {
+  readonly method: string;
+  /** Absolute URI, templates already expanded, query parameters from `query` not yet appended. */
+  readonly uri: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  /** JSON-serialised unless it is a string; `undefined` sends no body. */
+  readonly body?: Json;
+  /** @default 'content' */
+  readonly output: HttpOutputFormat;
+  /** When false (the default), any status outside 2xx is an error; when true, 3xx is followed/accepted too. */
+  readonly redirect: boolean;
+  readonly authentication?: ResolvedAuthentication;
+}
+
+export interface OpenApiCallRequest extends EffectOptions {
+  /** The OpenAPI 3.x or Swagger 2.0 document's location. */
+  readonly document: ResourceLocation;
+  readonly operationId: string;
+  /** Values for the operation's path, query, header and body parameters, by name. */
+  readonly parameters: Readonly<Record<string, Json>>;
+  readonly output: HttpOutputFormat;
+  readonly redirect: boolean;
+  readonly authentication?: ResolvedAuthentication;
+}
+
+export interface ResourceLocation {
+  /** A URI (`https://…`, `file://…`) or a path, relative paths resolved against `baseDir`. */
+  readonly uri: string;
+  readonly authentication?: ResolvedAuthentication;
+}
+
+export interface ResourceRequest extends Pick<EffectOptions, 'signal'> {
+  readonly resource: ResourceLocation;
+}
+
+export interface CatalogFunctionRequest extends Pick<EffectOptions, 'signal'> {
+  readonly name: string;
+  readonly version: string;
+  /** The catalog's endpoint: a folder path, `file://` or `http(s)://` root. */
+  readonly catalog: ResourceLocation;
+}
+
+/** What a process run returns; the `run` task picks `stdout`, `stderr`, `code`, `all` or `none` from it. */
+export interface ProcessResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ProcessRequestBase extends EffectOptions {
+  readonly stdin?: string;
+  readonly arguments: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface ShellRequest extends ProcessRequestBase {
+  readonly command: string;
+}
+
+export interface ScriptRequest extends ProcessRequestBase {
+  /** `javascript`/`js` (a Node ES module) or `python` (python3). */
+  readonly language: string;
+  readonly code: string;
+}
+
+export interface ContainerRequest extends ProcessRequestBase {
+  readonly image: string;
+  readonly name?: string;
+  readonly command?: string;
+  readonly ports?: Readonly<Record<string, Json>>;
+  readonly volumes?: Readonly<Record<string, Json>>;
+  /** @default 'ifNotPresent' */
+  readonly pullPolicy?: 'ifNotPresent' | 'always' | 'never';
+  /** @default 'never' */
+  readonly cleanup?: 'always' | 'never' | 'eventually';
+}
