@@ -24,6 +24,7 @@ export type SwitchTask = Specification.SwitchTask;
 export type TryTask = Specification.TryTask;
 export type WaitTask = Specification.WaitTask;
 export type Duration = Specification.Duration;
+export type Timeout = Specification.Timeout;
 export type RetryPolicy = Specification.RetryPolicy;
 export type ErrorFilter = Specification.ErrorFilter;
 export type AuthenticationPolicy = Specification.AuthenticationPolicy;

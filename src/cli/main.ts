@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+import type { CommandRun, Io } from './io.js';
+
+const processIo: Io = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** The `itonami` CLI: parses `argv` (without node and the script), runs the command, returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let scheduled: CommandRun | undefined;
+  const program = new Command('itonami')
+    .description('Itonami: a durable workflow engine (Serverless Workflow DSL 1.0)')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    .showHelpAfterError('(run itonami --help for usage)');
+  const schedule = (run: CommandRun) => {
+    scheduled = run;
+  };
+  runCommand(program, schedule);
+  validateCommand(program, schedule);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.Ok : ExitCode.Usage;
+    }
+    throw error;
+  }
+  if (scheduled === undefined) {
+    program.outputHelp({ error: true });
+    return ExitCode.Usage;
+  }
+  try {
+    return await scheduled(io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`itonami: ${error.message}\n`);
+      return ExitCode.Usage;
+    }
+    io.stderr(`itonami: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.Failed;
+  }
+}
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}

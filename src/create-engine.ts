@@ -1,0 +1,153 @@
+import { createRequire } from 'node:module';
+import type { Effects } from './activities/effects.js';
+import { createHttpActivities } from './activities/http/http-activities.js';
+import { createProcessActivities } from './activities/process/process-activities.js';
+import { createResourceReader } from './activities/resources/resource-reader.js';
+import { type LoadDefinitionResult, loadDefinition } from './dsl/serverless/load-definition.js';
+import { EventBus } from './events/event-bus.js';
+import { createJqWebEngine } from './expressions/jq-web-engine.js';
+import { createExpressions } from './expressions/runtime-expressions.js';
+import type { AnyHistoryEvent } from './history/events.js';
+import type { ExecutionState } from './history/execution-state.js';
+import type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
+import { cloudEventProblems } from './model/cloud-event.js';
+import { DefinitionInvalidError } from './model/definition-problems.js';
+import type { Json } from './model/json.js';
+import type { Definition } from './model/workflow.js';
+import { createJsonSchemaValidator } from './runtime/json-schema-validator.js';
+import type { Clock, Random } from './runtime/ports.js';
+import type { EngineEventMap } from './scheduler/engine-events.js';
+import {
+  type ExecutionHandle,
+  type ExecutionResult,
+  ExecutionEngine,
+  type SecretProvider,
+  type StartOptions,
+} from './scheduler/execution-engine.js';
+import { systemClock, systemRandom } from './scheduler/system-clock.js';
+import { createMemoryStore } from './store/memory/memory-store.js';
+import type { Store } from './store/store.js';
+
+/** Replay flags this engine records in `WorkflowStarted` (none yet: version 1 of every recording rule). */
+const REPLAY_FLAGS: readonly number[] = [];
+
+export interface EngineOptions {
+  /**
+   * Where histories live.
+   * @default an in-memory store (nothing survives the process)
+   */
+  readonly store?: Store;
+  /** Secret values by name (or a lookup). Histories keep secret names only, never values. */
+  readonly secrets?: Readonly<Record<string, Json>> | SecretProvider;
+  /** The `fetch` used by `call: http`/`openapi` and remote resources. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Base folder for relative resource paths (scripts, schemas, OpenAPI documents, catalogs). @default process.cwd() */
+  readonly baseDir?: string;
+  /** Docker or podman binary for `run.container`. @default the first of docker, podman on PATH */
+  readonly containerRuntime?: string;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** @default crypto.randomUUID and Math.random */
+  readonly random?: Random;
+}
+
+/** An Itonami engine: load definitions, run executions, read and rebuild their histories. */
+export interface Engine {
+  /** Parses and validates a definition (YAML or JSON text, or an object) and makes it known. Throws {@link DefinitionInvalidError}. */
+  load(source: string | object, options?: { path?: string }): Definition;
+  /** Like {@link Engine.load}, but returns the problems instead of throwing, and registers nothing. */
+  validate(source: string | object, options?: { path?: string }): LoadDefinitionResult;
+  /** Starts an execution; resolves once `WorkflowStarted` is durable. */
+  start(definition: Definition, options?: StartOptions): Promise<ExecutionHandle>;
+  /** Starts an execution and waits for its end. */
+  run(definition: Definition, options?: StartOptions): Promise<ExecutionResult>;
+  getExecution(executionId: string): Promise<ExecutionState | undefined>;
+  history(executionId: string, range?: { fromSeq?: number; toSeq?: number }): Promise<AnyHistoryEvent[]>;
+  /** Replays an execution from its history with every side effect disabled and returns the state it rebuilds. */
+  rebuild(executionId: string): Promise<ExecutionState>;
+  cancel(executionId: string, reason?: string): Promise<void>;
+  /** Publishes a CloudEvent to running `listen` tasks; `id`, `time` and `specversion` are filled in when missing. */
+  publish(event: CloudEventInput): CloudEvent;
+  /** The spec's lifecycle CloudEvents; returns the unsubscribe function. */
+  onLifecycleEvent(listener: (event: CloudEvent) => void): () => void;
+  on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): unknown;
+  off<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): unknown;
+  /** Cancels running executions and closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an engine. The embedded default keeps histories in memory; pass a `store` to keep them.
+ *
+ * @example
+ * const engine = await createEngine();
+ * const definition = engine.load(await readFile('hello.yaml', 'utf8'));
+ * const result = await engine.run(definition, { input: { name: 'world' } });
+ * if (result.status === 'completed') console.log(result.output);
+ * await engine.close();
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const jq = await createJqWebEngine();
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const http = createHttpActivities({ ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }) });
+  const processes = createProcessActivities(options.containerRuntime === undefined ? {} : { containerRuntime: options.containerRuntime });
+  const resources = createResourceReader({ ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }), fetchText: (location, signal) => http.fetchText(location, signal) });
+  const effects: Effects = {
+    http: (request) => http.http(request),
+    openapi: (request) => http.openapi(request),
+    runShell: (request) => processes.runShell(request),
+    runScript: (request) => processes.runScript(request),
+    runContainer: (request) => processes.runContainer(request),
+    readResource: (request) => resources.readResource(request),
+    resolveCatalogFunction: (request) => resources.resolveCatalogFunction(request),
+  };
+  const secrets = options.secrets;
+  const engine = new ExecutionEngine({
+    store: options.store ?? createMemoryStore(),
+    effects,
+    expressions: { strict: createExpressions(jq), loose: createExpressions(jq, { mode: 'loose' }) },
+    clock,
+    random,
+    workflowBus: new EventBus(),
+    lifecycleBus: new EventBus(),
+    schemas: createJsonSchemaValidator(),
+    secrets: typeof secrets === 'function' ? secrets : (name) => secrets?.[name],
+    engineVersion: packageVersion(),
+    replayFlags: REPLAY_FLAGS,
+  });
+  const known: Definition[] = [];
+  const validate = (source: string | object, loadOptions: { path?: string } = {}) => loadDefinition(source, { jq, ...loadOptions });
+  return {
+    validate,
+    load(source, loadOptions) {
+      const result = validate(source, loadOptions);
+      if (!result.ok) throw new DefinitionInvalidError(result.problems, loadOptions?.path);
+      known.push(result.definition);
+      void engine.register(result.definition);
+      return result.definition;
+    },
+    start: (definition, startOptions) => engine.start(definition, startOptions),
+    run: (definition, startOptions) => engine.run(definition, startOptions),
+    getExecution: (executionId) => engine.getExecution(executionId),
+    history: (executionId, range) => engine.history(executionId, range),
+    rebuild: (executionId) => engine.rebuild(executionId),
+    cancel: (executionId, reason) => engine.cancel(executionId, reason),
+    publish(input) {
+      const event = { specversion: '1.0', id: random.uuid(), time: new Date(clock.now()).toISOString(), ...input } as CloudEvent;
+      const problems = cloudEventProblems(event);
+      if (problems.length > 0) throw new TypeError(`not a valid CloudEvent: ${problems.join('; ')}`);
+      engine.publish(event);
+      return event;
+    },
+    onLifecycleEvent: (listener) => engine.onLifecycleEvent(listener),
+    on: (event, listener) => engine.on(event, listener as never),
+    off: (event, listener) => engine.off(event, listener as never),
+    close: () => engine.close(),
+  };
+}
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}

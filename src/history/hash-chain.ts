@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../model/canonical-json.js';
+import type { Json } from '../model/json.js';
+
+/** The hash before the first event of every history. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * `sha256(prevHash ‖ JCS(event))`, hex. JCS is used for hashing only; payloads keep their original key order as
+ * stored text. Changing one stored byte of any event changes its hash and every hash after it.
+ */
+export function eventHash(prevHash: string, event: { seq: number; type: string; at: number; data: Json }): string {
+  return createHash('sha256')
+    .update(prevHash)
+    .update(canonicalJson({ seq: event.seq, type: event.type, at: event.at, data: event.data }))
+    .digest('hex');
+}

@@ -1,0 +1,206 @@
+import { canonicalJson } from '../model/canonical-json.js';
+import type { Phase } from '../model/phases.js';
+import { HistoryExhaustedError, HistoryWriteError, NondeterminismError } from './errors.js';
+import type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './events.js';
+import { GENESIS_HASH, eventHash } from './hash-chain.js';
+import { eventDataJson } from './serialization.js';
+
+/** Writes new events durably, after the head it was last given; the store refuses anything else. */
+export type HistorySink = (events: readonly HistoryEvent[], status: Phase | undefined) => Promise<void>;
+
+export interface RecorderOptions {
+  readonly executionId: string;
+  /** The history so far (seq 1…n, in order). */
+  readonly history: readonly AnyHistoryEvent[];
+  /** Where new events go. Absent in a replay-only run: reaching the end of history then stops the run. */
+  readonly sink?: HistorySink;
+  readonly now: () => number;
+  /** Called for every event this run produces, replayed or new; replayed ones must not log, count or notify. */
+  readonly onEvent?: (event: AnyHistoryEvent, isReplayed: boolean) => void;
+}
+
+/**
+ * The one door between the interpreter and its history. Every outside result passes `capture` (recorded before it
+ * is used; replay returns the recorded one and never runs the effect again) and every derived step passes `derive`
+ * (checked against history on replay). Sequence numbers are assigned in call order, so concurrent branches append
+ * in a deterministic order, and appends are chained so one execution never races itself at the store.
+ */
+export class Recorder {
+  readonly executionId: string;
+  readonly #byKey = new Map<string, AnyHistoryEvent>();
+  readonly #produced: AnyHistoryEvent[] = [];
+  readonly #sink: HistorySink | undefined;
+  readonly #now: () => number;
+  readonly #onEvent: RecorderOptions['onEvent'];
+  #headSeq: number;
+  #headHash: string;
+  #appends: Promise<void> = Promise.resolve();
+  #failure: Error | undefined;
+
+  constructor(options: RecorderOptions) {
+    this.executionId = options.executionId;
+    for (const event of options.history) {
+      const key = keyOf(event);
+      if (key !== undefined) this.#byKey.set(key, event);
+    }
+    const last = options.history.at(-1);
+    this.#headSeq = last?.seq ?? 0;
+    this.#headHash = last?.hash ?? GENESIS_HASH;
+    this.#sink = options.sink;
+    this.#now = options.now;
+    this.#onEvent = options.onEvent;
+    for (const event of options.history) if (keyOf(event) === undefined) this.#produced.push(event);
+  }
+
+  /** True while the run is still inside recorded history for this key. */
+  has(key: string): boolean {
+    return this.#byKey.has(key);
+  }
+
+  recorded<T extends EventType>(key: string, type: T): HistoryEvent<T> | undefined {
+    const event = this.#byKey.get(key);
+    if (event === undefined) return undefined;
+    this.#checkType(event, type, key);
+    return event as HistoryEvent<T>;
+  }
+
+  /** Every event this run went through (replayed and new), for folding a rebuilt state. */
+  get produced(): readonly AnyHistoryEvent[] {
+    return this.#produced;
+  }
+
+  get headSeq(): number {
+    return this.#headSeq;
+  }
+
+  get headHash(): string {
+    return this.#headHash;
+  }
+
+  /**
+   * A step whose payload follows from the definition and earlier events. On replay the recorded event must carry
+   * the same payload, or the run is not deterministic.
+   */
+  async derive<T extends EventType>(
+    type: T,
+    data: EventDataMap[T] & { key: string },
+    status?: Phase,
+  ): Promise<HistoryEvent<T>> {
+    const recorded = this.recorded(data.key, type);
+    if (recorded !== undefined) {
+      const expected = canonicalJson(eventDataJson(recorded.data));
+      const found = canonicalJson(eventDataJson(data));
+      if (expected !== found) {
+        throw new NondeterminismError({ executionId: this.executionId, key: data.key, seq: recorded.seq, expected, found });
+      }
+      return this.#replayed(recorded);
+    }
+    return this.#append(type, data, status);
+  }
+
+  /**
+   * An outside result: returned from history when recorded; otherwise `produce` runs (only if `signal` is not
+   * aborted) and its result is appended — durable — before the caller sees it. Append before use: a crash after
+   * the effect re-runs it; a crash after the append never does.
+   */
+  async capture<T extends EventType>(
+    type: T,
+    key: string,
+    produce: () => Promise<EventDataMap[T] & { key: string }>,
+    signal?: AbortSignal,
+  ): Promise<HistoryEvent<T>> {
+    const recorded = this.recorded(key, type);
+    if (recorded !== undefined) return this.#replayed(recorded);
+    this.#checkLive(key);
+    signal?.throwIfAborted();
+    const data = await produce();
+    return this.#append(type, data);
+  }
+
+  /** An administrative or unkeyed event (e.g. `CancelRequested`) appended by this process. */
+  async appendUnkeyed<T extends EventType>(type: T, data: EventDataMap[T], status?: Phase): Promise<HistoryEvent<T>> {
+    this.#checkLive(type);
+    return this.#append(type, data, status);
+  }
+
+  /** Resolves once every append issued so far is durable (or rejects with the first failure). */
+  async flush(): Promise<void> {
+    await this.#appends;
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  #checkLive(key: string): void {
+    if (this.#sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  #checkType(event: AnyHistoryEvent, type: EventType, key: string): void {
+    if (event.type !== type) {
+      throw new NondeterminismError({
+        executionId: this.executionId,
+        key,
+        seq: event.seq,
+        expected: event.type,
+        found: type,
+      });
+    }
+  }
+
+  #replayed<T extends EventType>(event: HistoryEvent<T>): HistoryEvent<T> {
+    this.#produced.push(event as AnyHistoryEvent);
+    this.#onEvent?.(event as AnyHistoryEvent, true);
+    return event;
+  }
+
+  async #append<T extends EventType>(type: T, data: EventDataMap[T], status?: Phase): Promise<HistoryEvent<T>> {
+    const sink = this.#sink;
+    const key = (data as { key?: string }).key ?? type;
+    if (sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
+    if (this.#failure !== undefined) throw this.#failure;
+    // Sequence and hash are fixed now, synchronously, so the order of appends is the order of calls.
+    const seq = this.#headSeq + 1;
+    const at = this.#now();
+    const hash = eventHash(this.#headHash, { seq, type, at, data: eventDataJson(data) });
+    const event = { seq, type, at, data, hash } as HistoryEvent<T>;
+    this.#headSeq = seq;
+    this.#headHash = hash;
+    const written = this.#appends.then(async () => {
+      if (this.#failure !== undefined) throw this.#failure;
+      try {
+        await sink([event], status ?? statusAfter(type));
+      } catch (error) {
+        throw new HistoryWriteError({ executionId: this.executionId, seq }, { cause: error });
+      }
+    });
+    this.#appends = written.catch((error: unknown) => {
+      this.#failure ??= error instanceof Error ? error : new Error(String(error));
+    });
+    await written;
+    const keyed = (data as { key?: string }).key;
+    if (keyed !== undefined) this.#byKey.set(keyed, event as AnyHistoryEvent);
+    this.#produced.push(event as AnyHistoryEvent);
+    this.#onEvent?.(event as AnyHistoryEvent, false);
+    return event;
+  }
+}
+
+function keyOf(event: AnyHistoryEvent): string | undefined {
+  const data = event.data as { key?: unknown };
+  return typeof data.key === 'string' ? data.key : undefined;
+}
+
+/** The execution phase an event leaves behind, for the store's executions index. */
+function statusAfter(type: EventType): Phase | undefined {
+  switch (type) {
+    case 'WorkflowStarted':
+      return 'running';
+    case 'WorkflowCompleted':
+      return 'completed';
+    case 'WorkflowFaulted':
+      return 'faulted';
+    case 'WorkflowCancelled':
+      return 'cancelled';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { isoInstant } from '../model/instant.js';
+import type { Json, JsonObject } from '../model/json.js';
+import type { Definition, WorkflowDocument } from '../model/workflow.js';
+import type { Recorder } from '../history/recorder.js';
+import type { RuntimePorts } from './ports.js';
+
+/** `{ iso8601, epoch: { seconds, milliseconds } }`: how the spec exposes `startedAt` to expressions. */
+export function timeArgument(epochMs: number): JsonObject {
+  return {
+    iso8601: isoInstant(epochMs),
+    epoch: { seconds: Math.floor(epochMs / 1000), milliseconds: epochMs },
+  };
+}
+
+/** The mutable `$context` of a scope; `fork` branches get their own cell and merge at the join. */
+export interface ContextCell {
+  value: Json;
+}
+
+/** One run of one execution: its definition, history door, ports and the state that spans tasks. */
+export class ExecutionRun {
+  /** Visits per task reference: a retry or a jump back re-enters a task under a new visit number. */
+  readonly #visits = new Map<string, number>();
+
+  constructor(
+    readonly executionId: string,
+    readonly definition: Definition,
+    readonly recorder: Recorder,
+    readonly ports: RuntimePorts,
+    /** `$secrets`: only the secrets the definition declares in `use.secrets`. */
+    readonly secrets: JsonObject,
+    /** `$workflow`: `{ id, definition, input, startedAt }`. */
+    readonly workflowArgument: JsonObject,
+  ) {}
+
+  get document(): WorkflowDocument {
+    return this.definition.document;
+  }
+
+  /** The next visit number of a task reference key (0 on the first visit). */
+  nextVisit(refKey: string): number {
+    const visit = this.#visits.get(refKey) ?? 0;
+    this.#visits.set(refKey, visit + 1);
+    return visit;
+  }
+}

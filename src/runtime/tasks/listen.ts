@@ -1,0 +1,191 @@
+/**
+ * listen (DSL 1.0.3 "Listen"): waits for events on the engine's workflow bus (never the lifecycle channel) per its
+ * consumption strategy — `one`, `any` (an empty list matches any event; with `until`, keeps consuming until the
+ * condition holds or the `until` strategy is satisfied, leaving events consumed only for `until` out of the
+ * output), `all` (one event per filter, correlated). The output is the consumed events in consumption order, read
+ * as `data` (default), `envelope` or `raw`; with `foreach`, each event runs through `foreach.do` as it arrives.
+ *
+ * The subscription opens when the task starts, so it sees only events accepted after that. Every event that passes
+ * a filter's attributes is recorded (`EventConsumed`, keyed by its consumption index) before it is used; replay
+ * feeds the recorded events through the same matching and correlation, so it decides the same way.
+ */
+import type { CloudEvent } from '../../model/cloud-event.js';
+import type { Json, JsonObject } from '../../model/json.js';
+import type { EventConsumptionStrategy, EventFilter, ListenTask } from '../../model/workflow.js';
+import type { TaskContext } from '../task-context.js';
+import type { TaskHandler } from '../task-kinds.js';
+import { eventMatches } from './event-filter.js';
+
+type Strategy = { kind: 'one'; filters: EventFilter[] } | { kind: 'any'; filters: EventFilter[]; until?: string | Strategy } | { kind: 'all'; filters: EventFilter[] };
+
+export const executeListen: TaskHandler<ListenTask> = async (task, ctx) => {
+  const strategy = parseStrategy(task.listen?.to as EventConsumptionStrategy);
+  const read = task.listen?.read ?? 'data';
+  const inbox = new EventInbox(ctx);
+  try {
+    const consumed = await consume(ctx, strategy, inbox);
+    const items = consumed.map((event) => readEvent(event, read));
+    const iterator = task.foreach;
+    if (iterator?.do === undefined) return { output: items };
+    return { output: await runForeach(ctx, iterator as Required<Pick<NonNullable<ListenTask['foreach']>, 'do'>> & NonNullable<ListenTask['foreach']>, items) };
+  } finally {
+    inbox.close();
+  }
+};
+
+function parseStrategy(to: EventConsumptionStrategy): Strategy {
+  const raw = to as Record<string, unknown>;
+  if ('one' in raw) return { kind: 'one', filters: [raw['one'] as EventFilter] };
+  if ('all' in raw) return { kind: 'all', filters: raw['all'] as EventFilter[] };
+  const until = raw['until'];
+  const parsedUntil =
+    until === undefined ? undefined : typeof until === 'string' ? until : until === false ? undefined : parseStrategy(until as EventConsumptionStrategy);
+  return { kind: 'any', filters: (raw['any'] as EventFilter[] | undefined) ?? [], ...(parsedUntil === undefined ? {} : { until: parsedUntil }) };
+}
+
+/**
+ * The task's view of the bus: a FIFO of events accepted since it subscribed, and the recorded ones first. Each
+ * `next` records the event it yields (or returns the recorded one on replay).
+ */
+class EventInbox {
+  readonly #queue: CloudEvent[] = [];
+  #wake: (() => void) | undefined;
+  readonly #unsubscribe: () => void;
+  #count = 0;
+
+  constructor(private readonly ctx: TaskContext) {
+    this.#unsubscribe = ctx.run.ports.events.subscribe((event) => {
+      this.#queue.push(event);
+      this.#wake?.();
+    });
+  }
+
+  /** The next event that passes `accepts`, recorded before it is returned. */
+  async next(accepts: (event: CloudEvent) => boolean): Promise<CloudEvent> {
+    const key = this.ctx.key(`event/${this.#count}`);
+    this.#count += 1;
+    const recorder = this.ctx.run.recorder;
+    const event = await recorder.capture(
+      'EventConsumed',
+      key,
+      async () => ({ key, event: (await this.#take(accepts)) as unknown as Json }),
+      this.ctx.signal,
+    );
+    return event.data.event as unknown as CloudEvent;
+  }
+
+  async #take(accepts: (event: CloudEvent) => boolean): Promise<CloudEvent> {
+    for (;;) {
+      const index = this.#queue.findIndex(accepts);
+      if (index >= 0) return this.#queue.splice(index, 1)[0] as CloudEvent;
+      this.#queue.length = 0; // events no filter wants are dropped: a listen consumes only what it matches
+      await new Promise<void>((resolve, reject) => {
+        const signal = this.ctx.signal;
+        if (signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#wake = () => {
+          signal.removeEventListener('abort', onAbort);
+          this.#wake = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}
+
+/** Correlation keys seen so far: the first extracted value of a key becomes its expectation (spec "Correlate"). */
+type Correlation = Map<string, Json>;
+
+async function consume(ctx: TaskContext, strategy: Strategy, inbox: EventInbox): Promise<CloudEvent[]> {
+  const correlation: Correlation = new Map();
+  const matchesAny = (filters: EventFilter[]) => (event: CloudEvent) =>
+    filters.length === 0 || filters.some((filter) => eventMatches(ctx, filter, event, correlation, false));
+  switch (strategy.kind) {
+    case 'one':
+      return [await nextCorrelated(ctx, inbox, strategy.filters, correlation)];
+    case 'all': {
+      const pending = [...strategy.filters];
+      const consumed: CloudEvent[] = [];
+      while (pending.length > 0) {
+        const event = await inbox.next(matchesAny(pending));
+        const index = pending.findIndex((filter) => eventMatches(ctx, filter, event, correlation, true));
+        if (index < 0) continue; // passed the attributes but not the correlation: not part of this set
+        pending.splice(index, 1);
+        consumed.push(event);
+      }
+      return consumed;
+    }
+    case 'any': {
+      if (strategy.until === undefined) return [await nextCorrelated(ctx, inbox, strategy.filters, correlation)];
+      const consumed: CloudEvent[] = [];
+      const until = strategy.until;
+      if (typeof until === 'string') {
+        for (;;) {
+          consumed.push(await nextCorrelated(ctx, inbox, strategy.filters, correlation));
+          if (ctx.evaluateCondition(until, consumed as unknown as Json)) return consumed;
+        }
+      }
+      // `until` is a strategy of its own: events satisfying it end the listen and are left out of the output.
+      const untilFilters = until.filters;
+      const untilPending = [...untilFilters];
+      for (;;) {
+        const event = await inbox.next((e) => matchesAny(strategy.filters)(e) || matchesAny(untilFilters)(e));
+        const untilIndex = untilPending.findIndex((filter) => eventMatches(ctx, filter, event, correlation, true));
+        if (untilIndex >= 0) {
+          untilPending.splice(untilIndex, 1);
+          if (until.kind !== 'all' || untilPending.length === 0) return consumed;
+          continue;
+        }
+        if (strategy.filters.length === 0 || strategy.filters.some((f) => eventMatches(ctx, f, event, correlation, true))) consumed.push(event);
+      }
+    }
+  }
+}
+
+async function nextCorrelated(ctx: TaskContext, inbox: EventInbox, filters: EventFilter[], correlation: Correlation): Promise<CloudEvent> {
+  for (;;) {
+    const event = await inbox.next((e) => filters.length === 0 || filters.some((f) => eventMatches(ctx, f, e, correlation, false)));
+    if (filters.length === 0 || filters.some((f) => eventMatches(ctx, f, event, correlation, true))) return event;
+  }
+}
+
+function readEvent(event: CloudEvent, read: 'data' | 'envelope' | 'raw'): Json {
+  if (read === 'envelope') return event as unknown as JsonObject;
+  if (read === 'raw') return typeof event.data === 'string' ? event.data : JSON.stringify(event.data ?? null);
+  return event.data ?? null;
+}
+
+async function runForeach(ctx: TaskContext, iterator: NonNullable<ListenTask['foreach']> & { do: NonNullable<NonNullable<ListenTask['foreach']>['do']> }, items: Json[]): Promise<Json[]> {
+  const item = iterator.item ?? 'item';
+  const at = iterator.at ?? 'index';
+  const outputs: Json[] = [];
+  for (const [index, value] of items.entries()) {
+    const variables = { ...ctx.scope.variables, [item]: value, [at]: index };
+    const outcome = await ctx.runList(iterator.do, value, {
+      ...ctx.scope,
+      pointer: `${ctx.pointer}/foreach/do`,
+      indexes: [...ctx.scope.indexes, index],
+      variables,
+      signal: ctx.signal,
+    });
+    const site = ctx.site;
+    let output = outcome.output;
+    if (iterator.output?.as !== undefined) {
+      output = ctx.run.ports.expressions.evaluateTransform(iterator.output.as, output, { ...ctx.variables, ...variables }, site);
+    }
+    if (iterator.export?.as !== undefined) {
+      ctx.scope.context.value = ctx.run.ports.expressions.evaluateTransform(iterator.export.as, output, { ...ctx.variables, ...variables, output }, site);
+    }
+    outputs.push(output);
+  }
+  return outputs;
+}
+

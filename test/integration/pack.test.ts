@@ -1,0 +1,109 @@
+/**
+ * The published package works: `npm pack` (which builds dist/ through `prepack`), install the tarball into a fresh
+ * project, run its `itonami` bin on an example, and get the same answer the repository's own bin/itonami gives.
+ * This catches what only packaging breaks: a file missing from `files`, an asset tsc does not copy, a bin that is not
+ * executable, a dependency listed under devDependencies. It installs from the registry (with --prefer-offline, so a
+ * warm cache makes it quick): about a minute.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const EXAMPLE = 'hello-world.yaml';
+const TIMEOUT_MS = 600_000;
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * npm, when it runs this test through `npm test`, exports its own state as npm_* variables (npm_config_*,
+ * npm_package_*, npm_lifecycle_*); a nested npm would take them as settings of the outer run. Drop them.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+}
+
+function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
+    );
+  });
+}
+
+function explain(what: string, result: RunResult): string {
+  return `${what} exited with ${result.code ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+function npmMissing(): string | false {
+  const probe = spawnSync('npm', ['--version'], { stdio: 'ignore' });
+  return probe.error === undefined ? false : `npm is not on PATH (${probe.error.message}); cannot pack the package`;
+}
+
+test('the packed package installs and its itonami bin runs an example as the repository does', {
+  skip: npmMissing(),
+  timeout: TIMEOUT_MS,
+}, async (t) => {
+  const scratch = await mkdtemp(join(tmpdir(), 'itonami-pack-'));
+  t.after(() => rm(scratch, { recursive: true, force: true }));
+  const example = join(repo, 'examples', EXAMPLE);
+
+  // The repository's own answer is the expected one; run it first so a broken example fails here, not below.
+  const repoRunDir = join(scratch, 'repo-run');
+  await mkdir(repoRunDir);
+  await copyFile(example, join(repoRunDir, EXAMPLE));
+  const expected = await run(process.execPath, [join(repo, 'bin', 'itonami'), 'run', EXAMPLE], repoRunDir);
+  assert.equal(expected.code, 0, explain(`bin/itonami run examples/${EXAMPLE} (from the repository)`, expected));
+  assert.notEqual(expected.stdout, '', `bin/itonami run examples/${EXAMPLE} printed nothing`);
+
+  const packDir = join(scratch, 'pack');
+  await mkdir(packDir);
+  const pack = await run('npm', ['pack', '--pack-destination', packDir, '--no-audit', '--no-fund'], repo);
+  assert.equal(pack.code, 0, explain('npm pack (prepack builds dist/)', pack));
+  const tarballs = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
+  assert.equal(tarballs.length, 1, `npm pack left ${tarballs.length} tarballs in ${packDir}: ${tarballs.join(', ')}`);
+  const tarball = join(packDir, tarballs[0] ?? '');
+
+  const listing = await run('tar', ['-tzf', tarball], scratch);
+  assert.equal(listing.code, 0, explain(`tar -tzf ${tarball}`, listing));
+  const files = new Set(listing.stdout.split('\n').filter((line) => line !== ''));
+  for (const required of ['package/package.json', 'package/bin/itonami', 'package/dist/cli/main.js', `package/examples/${EXAMPLE}`]) {
+    assert.ok(files.has(required), `the tarball lacks ${required}; it holds:\n${[...files].sort().join('\n')}`);
+  }
+  const sources = [...files].filter((path) => path.startsWith('package/src/') || path.startsWith('package/test/'));
+  assert.deepEqual(sources, [], 'the tarball ships sources or tests; bin/itonami would then run src/ through tsx');
+
+  const project = join(scratch, 'project');
+  await mkdir(project);
+  await writeFile(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'itonami-pack-check', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  const install = await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], project);
+  assert.equal(install.code, 0, explain(`npm install ${tarball}`, install));
+
+  await copyFile(example, join(project, EXAMPLE));
+  const installed = await run(join(project, 'node_modules', '.bin', 'itonami'), ['run', EXAMPLE], project);
+  assert.equal(installed.code, 0, explain(`node_modules/.bin/itonami run ${EXAMPLE} (installed)`, installed));
+  assert.equal(installed.stdout, expected.stdout, 'the installed package answers differently from the repository');
+});
