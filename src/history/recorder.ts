@@ -57,6 +57,11 @@ export class Recorder {
     return this.#byKey.has(key);
   }
 
+  /** The recorded event at `key`, whatever its type. */
+  lookup(key: string): AnyHistoryEvent | undefined {
+    return this.#byKey.get(key);
+  }
+
   recorded<T extends EventType>(key: string, type: T): HistoryEvent<T> | undefined {
     const event = this.#byKey.get(key);
     if (event === undefined) return undefined;

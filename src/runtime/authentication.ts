@@ -1,5 +1,5 @@
 import type { OAuth2Settings, ResolvedAuthentication } from '../activities/effects.js';
-import { type Json, type JsonObject, isJsonObject } from '../model/json.js';
+import { type Json, type JsonObject, isJsonObject, jsonText } from '../model/json.js';
 import { ProblemError, problem } from '../model/problems.js';
 import type { TaskContext } from './task-context.js';
 
@@ -11,8 +11,8 @@ import type { TaskContext } from './task-context.js';
  */
 export function resolveAuthentication(ctx: TaskContext, policy: unknown): ResolvedAuthentication | undefined {
   if (policy === undefined || policy === null) return undefined;
-  if (!isJsonObject(policy as Json)) throw configuration(ctx, 'an authentication policy must be an object');
-  let declared = policy as JsonObject;
+  if (!isJsonObject(policy)) throw configuration(ctx, 'an authentication policy must be an object');
+  let declared = policy;
   if (typeof declared['use'] === 'string' && Object.keys(declared).length === 1) {
     const named = ctx.run.document.use?.authentications?.[declared['use']];
     if (named === undefined) throw configuration(ctx, `authentication '${declared['use']}' is not defined in use.authentications`);
@@ -75,26 +75,26 @@ function oauth2Settings(settings: JsonObject, text: (name: string) => string): O
   const request = isJsonObject(settings['request'] ?? null) ? (settings['request'] as JsonObject) : undefined;
   const strings = (value: Json | undefined): string[] | undefined => (Array.isArray(value) ? value.map(String) : undefined);
   const token = (value: Json | undefined) =>
-    isJsonObject(value ?? null) ? { token: String((value as JsonObject)['token']), type: String((value as JsonObject)['type']) } : undefined;
+    isJsonObject(value ?? null) ? { token: jsonText((value as JsonObject)['token']), type: jsonText((value as JsonObject)['type']) } : undefined;
   const optional = <T>(name: string, value: T | undefined) => (value === undefined ? {} : { [name]: value });
   return {
     authority: text('authority'),
     grant: text('grant'),
     ...optional('client', client === undefined ? undefined : {
-      ...optional('id', client['id'] === undefined ? undefined : String(client['id'])),
-      ...optional('secret', client['secret'] === undefined ? undefined : String(client['secret'])),
-      ...optional('assertion', client['assertion'] === undefined ? undefined : String(client['assertion'])),
-      ...optional('authentication', client['authentication'] === undefined ? undefined : String(client['authentication'])),
+      ...optional('id', client['id'] === undefined ? undefined : jsonText(client['id'])),
+      ...optional('secret', client['secret'] === undefined ? undefined : jsonText(client['secret'])),
+      ...optional('assertion', client['assertion'] === undefined ? undefined : jsonText(client['assertion'])),
+      ...optional('authentication', client['authentication'] === undefined ? undefined : jsonText(client['authentication'])),
     }),
     ...optional('requestEncoding', request?.['encoding'] === 'json' ? 'json' : request?.['encoding'] === 'form' ? 'form' : undefined),
-    ...optional('tokenEndpoint', endpoints?.['token'] === undefined ? undefined : String(endpoints['token'])),
+    ...optional('tokenEndpoint', endpoints?.['token'] === undefined ? undefined : jsonText(endpoints['token'])),
     ...optional('scopes', strings(settings['scopes'])),
     ...optional('audiences', strings(settings['audiences'])),
-    ...optional('username', settings['username'] === undefined ? undefined : String(settings['username'])),
-    ...optional('password', settings['password'] === undefined ? undefined : String(settings['password'])),
+    ...optional('username', settings['username'] === undefined ? undefined : jsonText(settings['username'])),
+    ...optional('password', settings['password'] === undefined ? undefined : jsonText(settings['password'])),
     ...optional('subject', token(settings['subject'])),
     ...optional('actor', token(settings['actor'])),
-  } as OAuth2Settings;
+  };
 }
 
 function configuration(ctx: TaskContext, detail: string): ProblemError {

@@ -6,7 +6,7 @@ import { type Task, type TaskBase, type TaskList, taskKindOf } from '../model/wo
 import { CancelledError, isAbortOf } from './cancellation.js';
 import { type ContextCell, type ExecutionRun, timeArgument } from './execution-run.js';
 import { checkSchema } from './schemas.js';
-import { taskHandlers } from './task-kinds.js';
+import { type TaskHandler, taskHandlers } from './task-kinds.js';
 import { type ListOutcome, type ListScope, TaskContext, type TaskOutcome } from './task-context.js';
 import { resolveTimeoutMs, withTimeout } from './timeout.js';
 
@@ -31,7 +31,7 @@ export async function runWorkflow(run: ExecutionRun, input: Json, signal: AbortS
   const root = new TaskContext(
     run,
     document.document.name,
-    document as unknown as Task,
+    document,
     { pointer: '', indexes: [] },
     ROOT_KEY,
     0,
@@ -55,7 +55,7 @@ export async function runWorkflow(run: ExecutionRun, input: Json, signal: AbortS
       document.input?.from === undefined
         ? input
         : run.ports.expressions.evaluateTransform(document.input.from, input, workflowScope, { instance: '/input/from', now: startedAt / 1000 });
-    const timeoutMs = resolveTimeoutMs(root, document.timeout as Parameters<typeof resolveTimeoutMs>[1]);
+    const timeoutMs = resolveTimeoutMs(root, document.timeout);
     const outcome = await withTimeout(root, timeoutMs, (timeoutSignal) =>
       runTaskList(document.do, transformed, { run, pointer: '/do', indexes: [], variables: {}, signal: timeoutSignal, context }),
     );
@@ -93,7 +93,7 @@ export async function runTaskList(list: TaskList, input: Json, scope: ListScope)
     const outcome = await runTask(task, name, childPointer(scope.pointer, index, name), data, scope);
     data = outcome.output;
     if (outcome.isEnded === true) return { output: data, isEnded: true };
-    const then = outcome.then ?? (task as TaskBase).then ?? 'continue';
+    const then = outcome.isSkipped === true ? 'continue' : (outcome.then ?? (task as TaskBase).then ?? 'continue');
     if (then === 'continue') index += 1;
     else if (then === 'exit') return { output: data, isEnded: false };
     else if (then === 'end') return { output: data, isEnded: true };
@@ -161,7 +161,7 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
     const t = task as TaskBase;
     if (t.if !== undefined && !base.evaluateCondition(t.if, rawInput)) {
       await run.recorder.derive('TaskSkipped', { key: `${visitKey}:skipped` });
-      return { output: rawInput };
+      return { output: rawInput, isSkipped: true };
     }
     await checkSchema(base, t.input?.schema, rawInput, 'input');
     const input = t.input?.from === undefined ? rawInput : run.ports.expressions.evaluateTransform(t.input.from, rawInput, variables, base.site);
@@ -169,8 +169,8 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
     if (kind === undefined) {
       throw new ProblemError(problem('configuration', { detail: `task '${name}' has no known task kind`, instance: pointer }));
     }
-    const timeoutMs = resolveTimeoutMs(ctx, t.timeout as Parameters<typeof resolveTimeoutMs>[1]);
-    const handler = taskHandlers[kind] as (task: Task, ctx: TaskContext) => Promise<TaskOutcome>;
+    const timeoutMs = resolveTimeoutMs(ctx, t.timeout);
+    const handler = taskHandlers[kind] as TaskHandler<Task>;
     const outcome = await withTimeout(ctx, timeoutMs, (signal) => handler(task, ctx.withSignal(signal)));
     const output =
       t.output?.as === undefined ? outcome.output : run.ports.expressions.evaluateTransform(t.output.as, outcome.output, ctx.variables, base.site);

@@ -1,4 +1,7 @@
 import type { Effects } from '../activities/effects.js';
+
+export type { Effects } from '../activities/effects.js';
+export type { Expressions } from '../expressions/runtime-expressions.js';
 import type { CloudEvent } from '../model/cloud-event.js';
 import type { Expressions } from '../expressions/runtime-expressions.js';
 import type { Json, JsonObject } from '../model/json.js';

@@ -1,4 +1,4 @@
-import type { Json } from '../model/json.js';
+import { type Json, isJsonObject, jsonText } from '../model/json.js';
 import { ProblemError, problem } from '../model/problems.js';
 import type { RetryPolicy } from '../model/workflow.js';
 import { durationMs } from './durations.js';
@@ -44,7 +44,7 @@ export function retryDelayMs(policy: Pick<ResolvedRetryPolicy, 'delayMs' | 'back
 export function resolveRetryPolicy(ctx: TaskContext, policy: RetryPolicy | string): ResolvedRetryPolicy {
   const declared = typeof policy === 'string' ? ctx.run.document.use?.retries?.[policy] : policy;
   if (declared === undefined) {
-    throw new ProblemError(problem('configuration', { detail: `retry policy '${String(policy)}' is not defined in use.retries`, instance: ctx.pointer }));
+    throw new ProblemError(problem('configuration', { detail: `retry policy '${jsonText(policy)}' is not defined in use.retries`, instance: ctx.pointer }));
   }
   const backoff = declared.backoff;
   const limit = declared.limit;
@@ -67,6 +67,10 @@ export interface RetryDecision {
   readonly delayMs: number;
 }
 
-export function isRetryDecision(value: Json): value is Json & RetryDecision {
-  return typeof value === 'object' && value !== null && 'delayMs' in value && 'at' in value;
+/** Reads a recorded retry decision back; anything else in its slot means the history is not this engine's. */
+export function asRetryDecision(value: Json): RetryDecision {
+  if (isJsonObject(value) && typeof value['at'] === 'number' && typeof value['delayMs'] === 'number') {
+    return { at: value['at'], delayMs: value['delayMs'] };
+  }
+  throw new Error(`a recorded retry decision must be { at, delayMs }, found ${jsonText(value)}`);
 }

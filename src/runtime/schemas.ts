@@ -1,3 +1,4 @@
+import { jsonText } from '../model/json.js';
 import { parse as parseYaml } from 'yaml';
 import type { Json } from '../model/json.js';
 import { ProblemError, problem } from '../model/problems.js';
@@ -18,11 +19,11 @@ export async function checkSchema(
   instance: string = ctx.pointer,
 ): Promise<void> {
   if (schema === undefined) return;
-  const format = String(schema.format ?? 'json').split(':')[0]?.toLowerCase();
+  const format = jsonText(schema.format ?? 'json').split(':')[0]?.toLowerCase();
   if (format !== 'json') {
     throw new ProblemError(
       problem('configuration', {
-        detail: `${what} schema format '${schema.format}' is not supported (supported: json)`,
+        detail: `${what} schema format '${jsonText(schema.format)}' is not supported (supported: json)`,
         instance,
       }),
     );
@@ -48,5 +49,5 @@ async function loadExternalSchema(ctx: TaskContext, schema: Schema, what: string
   const text = await ctx.effect(`schema/${what}`, 'resource', async (signal) =>
     ctx.run.ports.effects.readResource({ resource: { uri }, signal }),
   );
-  return parseYaml(String(text)) as Json;
+  return parseYaml(jsonText(text)) as Json;
 }

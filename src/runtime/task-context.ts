@@ -13,6 +13,8 @@ export interface TaskOutcome {
   readonly then?: string;
   /** A nested list reached `then: end`: the whole workflow ends. */
   readonly isEnded?: boolean;
+  /** Its `if` did not hold: the task did not run, so its own `then` does not apply either. */
+  readonly isSkipped?: boolean;
 }
 
 export interface ListOutcome {
@@ -127,8 +129,11 @@ export class TaskContext {
   async effect(slot: string, effect: string, produce: (signal: AbortSignal) => Promise<Json>): Promise<Json> {
     const key = this.key(slot);
     const recorder = this.run.recorder;
-    const failed = recorder.recorded(key, 'EffectFailed');
-    if (failed !== undefined) throw new ProblemError(failed.data.error);
+    const failed = recorder.lookup(key);
+    if (failed?.type === 'EffectFailed') {
+      await recorder.capture('EffectFailed', key, () => Promise.reject(new Error('unreachable: recorded')));
+      throw new ProblemError(failed.data.error);
+    }
     let thrown: unknown;
     const event = await recorder
       .capture(

@@ -17,7 +17,7 @@ import { executeWait } from './tasks/wait.js';
 export type TaskHandler<T> = (task: T, ctx: TaskContext) => Promise<TaskOutcome>;
 
 /** One handler per DSL task keyword; a missing kind does not compile. */
-export const taskHandlers = {
+export const taskHandlers: Readonly<Record<TaskKind, TaskHandler<never>>> = {
   call: executeCall,
   do: executeDo,
   emit: executeEmit,
@@ -30,4 +30,4 @@ export const taskHandlers = {
   switch: executeSwitch,
   try: executeTry,
   wait: executeWait,
-} satisfies Record<TaskKind, TaskHandler<never>>;
+};

@@ -1,3 +1,4 @@
+import { jsonText } from '../model/json.js';
 import { ProblemError, problem } from '../model/problems.js';
 import type { Timeout } from '../model/workflow.js';
 import { childSignal } from './cancellation.js';
@@ -9,10 +10,10 @@ export function resolveTimeoutMs(ctx: TaskContext, timeout: Timeout | string | u
   if (timeout === undefined) return undefined;
   const resolved = typeof timeout === 'string' ? ctx.run.document.use?.timeouts?.[timeout] : timeout;
   if (resolved === undefined) {
-    throw new ProblemError(problem('configuration', { detail: `timeout '${String(timeout)}' is not defined in use.timeouts`, instance: ctx.pointer }));
+    throw new ProblemError(problem('configuration', { detail: `timeout '${jsonText(timeout)}' is not defined in use.timeouts`, instance: ctx.pointer }));
   }
   const after = resolved.after;
-  return durationMs(typeof after === 'string' && after.trim().startsWith('${') ? String(ctx.evaluate(after)) : after);
+  return durationMs(typeof after === 'string' && after.trim().startsWith('${') ? jsonText(ctx.evaluate(after)) : after);
 }
 
 /**

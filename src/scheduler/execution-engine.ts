@@ -1,7 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Effects } from '../activities/effects.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Expressions } from '../expressions/runtime-expressions.js';
 import { HistoryExhaustedError } from '../history/errors.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
 import type { ExecutionState } from '../history/execution-state.js';
@@ -17,7 +15,7 @@ import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
 import { ExecutionRun, timeArgument } from '../runtime/execution-run.js';
 import { runWorkflow } from '../runtime/interpreter.js';
-import type { ChildResult, Clock, Random, RuntimePorts, SchemaValidator } from '../runtime/ports.js';
+import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator } from '../runtime/ports.js';
 import { ExecutionExistsError, ExecutionNotFoundError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import type { EngineEventMap } from './engine-events.js';
@@ -129,7 +127,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       type: 'WorkflowStarted',
       at,
       data,
-      hash: eventHash(GENESIS_HASH, { seq: 1, type: 'WorkflowStarted', at, data: data as unknown as Json }),
+      hash: eventHash(GENESIS_HASH, { seq: 1, type: 'WorkflowStarted', at, data: data }),
     };
     try {
       await this.#deps.store.createExecution(

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { HttpCallRequest, ResolvedAuthentication } from '../effects.js';
 import { ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
-import { sendJson, startLoopbackServer, type LoopbackHandler } from './loopback-server.js';
+import { sendJson, startLoopbackServer, type LoopbackHandler } from '../../../test/fixtures/loopback-server.js';
 
 function httpCall(
   uri: string,
@@ -39,7 +39,7 @@ test('basic sends the credentials the server expects (httpbin basic-auth shape)'
     else res.writeHead(401, { 'www-authenticate': 'Basic realm="Fake Realm"' }).end();
   });
   const output = await createHttpActivities().http(
-    httpCall(`${server.origin}/basic-auth/serverless-workflow/conformance-test`, {
+    httpCall(`${server.url}/basic-auth/serverless-workflow/conformance-test`, {
       scheme: 'basic',
       username: 'serverless-workflow',
       password: 'conformance-test',
@@ -51,7 +51,7 @@ test('basic sends the credentials the server expects (httpbin basic-auth shape)'
 test('bearer sends the token, replacing a caller Authorization header', async (t) => {
   const server = await serve(t, (_, res) => res.end());
   await createHttpActivities().http(
-    httpCall(`${server.origin}/`, { scheme: 'bearer', token: 't0k3n' }, { headers: { Authorization: 'Basic old' } }),
+    httpCall(`${server.url}/`, { scheme: 'bearer', token: 't0k3n' }, { headers: { Authorization: 'Basic old' } }),
   );
   assert.equal(server.requests[0]?.headers.authorization, 'Bearer t0k3n');
 });
@@ -60,7 +60,7 @@ test('the response output redacts credentials from the recorded request headers'
   const server = await serve(t, (_, res) => sendJson(res, 200, {}));
   const output = await createHttpActivities().http(
     httpCall(
-      `${server.origin}/`,
+      `${server.url}/`,
       { scheme: 'bearer', token: 'secret-token' },
       {
         output: 'response',
@@ -95,11 +95,11 @@ function digestServer(options: { algorithm: 'MD5' | 'SHA-256'; username: string;
     ) as Record<string, string | undefined>;
     if (header.startsWith('Digest ') && fields['nonce'] !== undefined && nonces.has(fields['nonce'])) {
       const ha1 = hash(`${options.username}:${realm}:${options.password}`);
-      const ha2 = hash(`${req.method}:${req.url}`);
+      const ha2 = hash(`${req.method}:${req.path}`);
       const expected = hash(`${ha1}:${fields['nonce']}:${fields['nc']}:${fields['cnonce']}:auth:${ha2}`);
       if (
         fields['username'] === options.username &&
-        fields['uri'] === req.url &&
+        fields['uri'] === req.path &&
         fields['qop'] === 'auth' &&
         fields['response'] === expected
       ) {
@@ -121,7 +121,7 @@ for (const algorithm of ['MD5', 'SHA-256'] as const) {
   test(`digest answers the server's ${algorithm} challenge`, async (t) => {
     const server = await serve(t, digestServer({ algorithm, username: 'Mufasa', password: 'Circle of Life' }));
     const output = await createHttpActivities().http(
-      httpCall(`${server.origin}/dir/index.html?x=1`, {
+      httpCall(`${server.url}/dir/index.html?x=1`, {
         scheme: 'digest',
         username: 'Mufasa',
         password: 'Circle of Life',
@@ -137,7 +137,7 @@ test('digest with a wrong password ends in a communication problem with status 4
   const server = await serve(t, digestServer({ algorithm: 'SHA-256', username: 'Mufasa', password: 'Circle of Life' }));
   await assert.rejects(
     createHttpActivities().http(
-      httpCall(`${server.origin}/`, { scheme: 'digest', username: 'Mufasa', password: 'wrong' }),
+      httpCall(`${server.url}/`, { scheme: 'digest', username: 'Mufasa', password: 'wrong' }),
     ),
     (error) => {
       assert.ok(error instanceof ProblemError);
@@ -153,7 +153,7 @@ test('digest sends the body again with the answer', async (t) => {
   const server = await serve(t, digestServer({ algorithm: 'MD5', username: 'u', password: 'p' }));
   await createHttpActivities().http(
     httpCall(
-      `${server.origin}/pets`,
+      `${server.url}/pets`,
       { scheme: 'digest', username: 'u', password: 'p' },
       { method: 'POST', body: { name: 'Rex' } },
     ),

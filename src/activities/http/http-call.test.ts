@@ -4,7 +4,7 @@ import type { HttpCallRequest } from '../effects.js';
 import type { Json } from '../../model/json.js';
 import { problem, ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
-import { sendJson, startLoopbackServer, type LoopbackHandler } from './loopback-server.js';
+import { sendJson, startLoopbackServer, type LoopbackHandler } from '../../../test/fixtures/loopback-server.js';
 
 function httpCall(fields: Partial<HttpCallRequest> & { uri: string }): HttpCallRequest {
   return {
@@ -40,38 +40,38 @@ const pet = { id: 1, name: 'Rex', status: 'available' };
 test('content output deserialises a JSON response', async (t) => {
   const server = await serve(t, (_, res) => sendJson(res, 200, [pet]));
   const output = await createHttpActivities().http(
-    httpCall({ uri: `${server.origin}/pet/findByStatus?status=available` }),
+    httpCall({ uri: `${server.url}/pet/findByStatus?status=available` }),
   );
   assert.deepEqual(output, [pet]);
 });
 
 test('content output keeps a +json media type as JSON and other types as text', async (t) => {
   const server = await serve(t, (req, res) => {
-    if (req.url === '/problem')
+    if (req.path === '/problem')
       res.writeHead(200, { 'content-type': 'application/problem+json; charset=utf-8' }).end('{"a":1}');
     else res.writeHead(200, { 'content-type': 'text/plain' }).end('{"not":"parsed"}');
   });
   const activities = createHttpActivities();
-  assert.deepEqual(await activities.http(httpCall({ uri: `${server.origin}/problem` })), { a: 1 });
-  assert.equal(await activities.http(httpCall({ uri: `${server.origin}/text` })), '{"not":"parsed"}');
+  assert.deepEqual(await activities.http(httpCall({ uri: `${server.url}/problem` })), { a: 1 });
+  assert.equal(await activities.http(httpCall({ uri: `${server.url}/text` })), '{"not":"parsed"}');
 });
 
 test('an empty body is null content', async (t) => {
   const server = await serve(t, (_, res) => res.writeHead(204).end());
-  assert.equal(await createHttpActivities().http(httpCall({ method: 'delete', uri: `${server.origin}/pet/1` })), null);
+  assert.equal(await createHttpActivities().http(httpCall({ method: 'delete', uri: `${server.url}/pet/1` })), null);
 });
 
 test('a body declared JSON that is not JSON is a communication problem (502)', async (t) => {
   const server = await serve(t, (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('<html>'));
   await assert.rejects(
-    createHttpActivities().http(httpCall({ uri: `${server.origin}/` })),
+    createHttpActivities().http(httpCall({ uri: `${server.url}/` })),
     isProblem('communication', 502, /but the body is not JSON: <html>/),
   );
 });
 
 test('response output carries request, status, headers and deserialised content', async (t) => {
   const server = await serve(t, (_, res) => sendJson(res, 200, pet, { 'x-trace': 'abc' }));
-  const uri = `${server.origin}/pet/1`;
+  const uri = `${server.url}/pet/1`;
   const output = await createHttpActivities().http(
     httpCall({ uri, output: 'response', headers: { 'X-Custom': 'yes' }, query: { verbose: 'true' } }),
   );
@@ -91,23 +91,23 @@ test('raw output is the body base64-encoded', async (t) => {
   const server = await serve(t, (_, res) =>
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes),
   );
-  const output = await createHttpActivities().http(httpCall({ uri: `${server.origin}/blob`, output: 'raw' }));
+  const output = await createHttpActivities().http(httpCall({ uri: `${server.url}/blob`, output: 'raw' }));
   assert.equal(output, bytes.toString('base64'));
 });
 
 test('query entries are encoded and appended after the existing query string', async (t) => {
   const server = await serve(t, (_, res) => res.end());
   await createHttpActivities().http(
-    httpCall({ uri: `${server.origin}/search?q=a%20b&x=1`, query: { 'tag name': 'c&d', empty: '' } }),
+    httpCall({ uri: `${server.url}/search?q=a%20b&x=1`, query: { 'tag name': 'c&d', empty: '' } }),
   );
-  assert.equal(server.requests[0]?.url, '/search?q=a%20b&x=1&tag%20name=c%26d&empty=');
+  assert.equal(server.requests[0]?.path, '/search?q=a%20b&x=1&tag%20name=c%26d&empty=');
 });
 
 test('headers are sent as given, with an Idempotency-Key unless the caller set one', async (t) => {
   const server = await serve(t, (_, res) => res.end());
   const activities = createHttpActivities();
-  await activities.http(httpCall({ uri: `${server.origin}/a`, headers: { 'X-Api-Version': '2' } }));
-  await activities.http(httpCall({ uri: `${server.origin}/b`, headers: { 'idempotency-KEY': 'mine' } }));
+  await activities.http(httpCall({ uri: `${server.url}/a`, headers: { 'X-Api-Version': '2' } }));
+  await activities.http(httpCall({ uri: `${server.url}/b`, headers: { 'idempotency-KEY': 'mine' } }));
   assert.equal(server.requests[0]?.headers['x-api-version'], '2');
   assert.equal(server.requests[0]?.headers['idempotency-key'], 'exec-1:/do/0/call:1');
   assert.equal(server.requests[1]?.headers['idempotency-key'], 'mine');
@@ -141,7 +141,7 @@ for (const c of bodyCases) {
   test(`POST body: ${c.name}`, async (t) => {
     const server = await serve(t, (_, res) => res.end());
     await createHttpActivities().http(
-      httpCall({ method: 'post', uri: `${server.origin}/`, body: c.body, headers: c.headers }),
+      httpCall({ method: 'post', uri: `${server.url}/`, body: c.body, headers: c.headers }),
     );
     assert.equal(server.requests[0]?.body, c.sent);
     assert.equal(server.requests[0]?.headers['content-type'], c.type);
@@ -150,7 +150,7 @@ for (const c of bodyCases) {
 
 test('GET never sends a body', async (t) => {
   const server = await serve(t, (_, res) => res.end());
-  await createHttpActivities().http(httpCall({ uri: `${server.origin}/`, body: { ignored: true } }));
+  await createHttpActivities().http(httpCall({ uri: `${server.url}/`, body: { ignored: true } }));
   assert.equal(server.requests[0]?.body, '');
   assert.equal(server.requests[0]?.headers['content-type'], undefined);
 });
@@ -158,7 +158,7 @@ test('GET never sends a body', async (t) => {
 for (const status of [404, 500]) {
   test(`a ${status} is a communication problem with status ${status}`, async (t) => {
     const server = await serve(t, (_, res) => sendJson(res, status, { message: 'no such pet' }));
-    const uri = `${server.origin}/pet/getPetByName/Nope`;
+    const uri = `${server.url}/pet/getPetByName/Nope`;
     await assert.rejects(createHttpActivities().http(httpCall({ uri })), (error) => {
       isProblem('communication', status)(error);
       const found = (error as ProblemError).problem;
@@ -172,21 +172,21 @@ for (const status of [404, 500]) {
 
 test('without redirect a 302 is an error; with redirect it is followed', async (t) => {
   const server = await serve(t, (req, res) => {
-    if (req.url === '/old') res.writeHead(302, { location: '/new' }).end();
+    if (req.path === '/old') res.writeHead(302, { location: '/new' }).end();
     else sendJson(res, 200, { moved: true });
   });
   const activities = createHttpActivities();
   await assert.rejects(
-    activities.http(httpCall({ uri: `${server.origin}/old` })),
+    activities.http(httpCall({ uri: `${server.url}/old` })),
     isProblem('communication', 302, /302 Found/),
   );
-  assert.deepEqual(await activities.http(httpCall({ uri: `${server.origin}/old`, redirect: true })), { moved: true });
+  assert.deepEqual(await activities.http(httpCall({ uri: `${server.url}/old`, redirect: true })), { moved: true });
 });
 
 test('with redirect a 3xx that cannot be followed is accepted as the response', async (t) => {
   const server = await serve(t, (_, res) => res.writeHead(304).end());
   const output = await createHttpActivities().http(
-    httpCall({ uri: `${server.origin}/`, redirect: true, output: 'response' }),
+    httpCall({ uri: `${server.url}/`, redirect: true, output: 'response' }),
   );
   assert.equal((output as Record<string, unknown>)['statusCode'], 304);
 });
@@ -195,7 +195,7 @@ test('a refused connection is a communication problem (500) naming the cause', a
   const server = await startLoopbackServer((_, res) => res.end());
   await server.close();
   await assert.rejects(
-    createHttpActivities().http(httpCall({ uri: `${server.origin}/` })),
+    createHttpActivities().http(httpCall({ uri: `${server.url}/` })),
     isProblem('communication', 500, /^GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/),
   );
 });
@@ -205,7 +205,7 @@ test('an abort mid-request rethrows the signal reason untouched', async (t) => {
   const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
   const server = await serve(t, () => arrived()); // never answers
   const controller = new AbortController();
-  const pending = createHttpActivities().http(httpCall({ uri: `${server.origin}/slow`, signal: controller.signal }));
+  const pending = createHttpActivities().http(httpCall({ uri: `${server.url}/slow`, signal: controller.signal }));
   await requestArrived;
   const reason = new ProblemError(problem('timeout', { detail: 'task timed out after PT1S' }));
   controller.abort(reason);
@@ -218,7 +218,7 @@ test('an already aborted signal sends nothing', async (t) => {
   const reason = new Error('cancelled');
   controller.abort(reason);
   await assert.rejects(
-    createHttpActivities().http(httpCall({ uri: `${server.origin}/`, signal: controller.signal })),
+    createHttpActivities().http(httpCall({ uri: `${server.url}/`, signal: controller.signal })),
     (error) => error === reason,
   );
   assert.equal(server.requests.length, 0);
@@ -247,7 +247,7 @@ test('the injected fetch carries every request', async (t) => {
   const rewrite: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     seen.push(url.host);
-    return fetch(`${server.origin}${url.pathname}${url.search}`, init);
+    return fetch(`${server.url}${url.pathname}${url.search}`, init);
   };
   const output = await createHttpActivities({ fetch: rewrite }).http(
     httpCall({ uri: 'https://petstore.swagger.io/v2/pet/1' }),

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { HttpCallRequest, OAuth2Settings } from '../effects.js';
 import { ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
-import { sendJson, startLoopbackServer, type RecordedRequest } from './loopback-server.js';
+import { sendJson, startLoopbackServer, type RecordedRequest } from '../../../test/fixtures/loopback-server.js';
 
 interface IdentityProviderOptions {
   /** Path prefix the issuer lives under, e.g. `/realms/app`. */
@@ -26,9 +26,9 @@ async function identityProvider(
   const tokenRequests: RecordedRequest[] = [];
   let issued = 0;
   const server = await startLoopbackServer((req, res) => {
-    if (options.discovery === true && req.url === `${issuerPath}/.well-known/openid-configuration`) {
-      sendJson(res, 200, { issuer: `${server.origin}${issuerPath}`, token_endpoint: `${server.origin}${tokenPath}` });
-    } else if (req.method === 'POST' && req.url === tokenPath) {
+    if (options.discovery === true && req.path === `${issuerPath}/.well-known/openid-configuration`) {
+      sendJson(res, 200, { issuer: `${server.url}${issuerPath}`, token_endpoint: `${server.url}${tokenPath}` });
+    } else if (req.method === 'POST' && req.path === tokenPath) {
       tokenRequests.push(req);
       if (options.refuse !== undefined) {
         sendJson(res, 400, { error: options.refuse.error, error_description: options.refuse.description });
@@ -43,7 +43,7 @@ async function identityProvider(
         ...(options.expiresIn === undefined ? {} : { expires_in: options.expiresIn }),
         ...(options.refreshToken === true ? { refresh_token: `refresh-${issued}` } : {}),
       });
-    } else if (req.url.startsWith('/api/')) {
+    } else if (req.path.startsWith('/api/')) {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (token !== undefined && valid.has(token)) sendJson(res, 200, { token });
       else res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
@@ -53,11 +53,11 @@ async function identityProvider(
   });
   t.after(() => server.close());
   return {
-    origin: server.origin,
-    authority: `${server.origin}${issuerPath}`,
+    origin: server.url,
+    authority: `${server.url}${issuerPath}`,
     tokenRequests,
-    apiRequests: () => server.requests.filter((r) => r.url.startsWith('/api/')),
-    discoveryRequests: () => server.requests.filter((r) => r.url.endsWith('/.well-known/openid-configuration')),
+    apiRequests: () => server.requests.filter((r) => r.path.startsWith('/api/')),
+    discoveryRequests: () => server.requests.filter((r) => r.path.endsWith('/.well-known/openid-configuration')),
     revokeAll: () => valid.clear(),
   };
 }

@@ -8,7 +8,7 @@ import type { OpenApiCallRequest } from '../effects.js';
 import type { Json } from '../../model/json.js';
 import { ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
-import { sendJson, startLoopbackServer } from './loopback-server.js';
+import { sendJson, startLoopbackServer } from '../../../test/fixtures/loopback-server.js';
 
 const pets = [
   { id: 1, name: 'Rex', status: 'available' },
@@ -118,7 +118,7 @@ async function petstore(
   documents: Record<string, () => Json | string>,
 ) {
   const server = await startLoopbackServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
+    const url = new URL(req.path, 'http://x');
     const document = documents[url.pathname];
     if (document !== undefined) {
       const value = document();
@@ -145,7 +145,7 @@ async function petstore(
     } else {
       sendJson(res, 200, {
         method: req.method,
-        url: req.url,
+        url: req.path,
         contentType: req.headers['content-type'] ?? null,
         body: req.body,
       });
@@ -181,14 +181,14 @@ test('Swagger 2.0: findPetsByStatus sends the query parameter on the document ho
   const server = await petstore(t, { '/docs/swagger.json': () => swaggerPetstore() });
   const output = await createHttpActivities().openapi(
     openapiCall({
-      document: { uri: `${server.origin}/docs/swagger.json` },
+      document: { uri: `${server.url}/docs/swagger.json` },
       operationId: 'findPetsByStatus',
       parameters: { status: 'available' },
     }),
   );
   assert.deepEqual(output, [pets[0]]);
-  const sent = server.requests.find((r) => r.url.startsWith('/v2/'));
-  assert.equal(sent?.url, '/v2/pet/findByStatus?status=available');
+  const sent = server.requests.find((r) => r.path.startsWith('/v2/'));
+  assert.equal(sent?.path, '/v2/pet/findByStatus?status=available');
   assert.equal(sent?.headers.accept, 'application/json');
 });
 
@@ -196,27 +196,27 @@ test('Swagger 2.0: a multi collection repeats the query parameter', async (t) =>
   const server = await petstore(t, { '/docs/swagger.json': () => swaggerPetstore() });
   const output = await createHttpActivities().openapi(
     openapiCall({
-      document: { uri: `${server.origin}/docs/swagger.json` },
+      document: { uri: `${server.url}/docs/swagger.json` },
       operationId: 'findPetsByStatus',
       parameters: { status: ['available', 'sold'] },
     }),
   );
   assert.equal((output as Json[]).length, 2);
-  assert.equal(server.requests.at(-1)?.url, '/v2/pet/findByStatus?status=available&status=sold');
+  assert.equal(server.requests.at(-1)?.path, '/v2/pet/findByStatus?status=available&status=sold');
 });
 
 test('Swagger 2.0: getPetById fills a $ref path parameter; response output as for http', async (t) => {
   const server = await petstore(t, { '/docs/swagger.json': () => swaggerPetstore() });
   const output = (await createHttpActivities().openapi(
     openapiCall({
-      document: { uri: `${server.origin}/docs/swagger.json` },
+      document: { uri: `${server.url}/docs/swagger.json` },
       operationId: 'getPetById',
       parameters: { petId: 1 },
       output: 'response',
     }),
   )) as { request: { method: string; uri: string }; statusCode: number; content: Json };
   assert.equal(output.request.method, 'GET');
-  assert.equal(output.request.uri, `${server.origin}/v2/pet/1`);
+  assert.equal(output.request.uri, `${server.url}/v2/pet/1`);
   assert.equal(output.statusCode, 200);
   assert.deepEqual(output.content, pets[0]);
 });
@@ -226,7 +226,7 @@ test('Swagger 2.0: a 404 from the operation is a communication problem with stat
   await assert.rejects(
     createHttpActivities().openapi(
       openapiCall({
-        document: { uri: `${server.origin}/docs/swagger.json` },
+        document: { uri: `${server.url}/docs/swagger.json` },
         operationId: 'getPetById',
         parameters: { petId: 99 },
       }),
@@ -244,7 +244,7 @@ test('Swagger 2.0 with a public host: that host and https are used, and the docu
   const rewrite: typeof fetch = (input, init) => {
     const url = new URL(requestUrl(input));
     hosts.push(`${url.protocol}//${url.host}${url.pathname}`);
-    return fetch(`${server.origin}${url.pathname}${url.search}`, init);
+    return fetch(`${server.url}${url.pathname}${url.search}`, init);
   };
   const activities = createHttpActivities({ fetch: rewrite });
   const document = { uri: 'https://petstore.swagger.io/v2/swagger.json' };
@@ -260,7 +260,7 @@ test('Swagger 2.0 with a public host: that host and https are used, and the docu
 test('Swagger 2.0: body, formData and header parameters', async (t) => {
   const server = await petstore(t, { '/docs/swagger.json': () => swaggerPetstore() });
   const activities = createHttpActivities();
-  const document = { uri: `${server.origin}/docs/swagger.json` };
+  const document = { uri: `${server.url}/docs/swagger.json` };
   const added = await activities.openapi(
     openapiCall({ document, operationId: 'addPet', parameters: { body: { name: 'Rex' } } }),
   );
@@ -286,7 +286,7 @@ test('Swagger 2.0: body, formData and header parameters', async (t) => {
 
 test('OpenAPI 3 from a YAML file: server variables, requestBody from `body`, styled parameters', async (t) => {
   const server = await petstore(t, {});
-  const port = new URL(server.origin).port;
+  const port = new URL(server.url).port;
   const dir = await mkdtemp(join(tmpdir(), 'itonami-openapi-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(
@@ -317,7 +317,7 @@ test('OpenAPI 3 from a YAML file: server variables, requestBody from `body`, sty
     }),
   );
   const listed = server.requests.at(-1);
-  assert.equal(listed?.url, '/api/v3/pets?limit=10&tags=a%20b,c');
+  assert.equal(listed?.path, '/api/v3/pets?limit=10&tags=a%20b,c');
   assert.equal(listed?.headers['x-request-tag'], 'x1');
   assert.equal(listed?.headers.accept, 'application/json');
 
@@ -331,7 +331,7 @@ test('OpenAPI 3: without `body`, undeclared parameters form the request body', a
   const server = await petstore(t, { '/docs/pets.json': () => openApi3('/api/v3') });
   const output = await createHttpActivities().openapi(
     openapiCall({
-      document: { uri: `${server.origin}/docs/pets.json` },
+      document: { uri: `${server.url}/docs/pets.json` },
       operationId: 'createPet',
       parameters: { name: 'Rex', status: 'available' },
     }),
@@ -348,7 +348,7 @@ test('OpenAPI 3: a relative server URL resolves against the document URL (YAML o
   const server = await petstore(t, { '/docs/pets.yaml': () => toYaml(openApi3('/api/v3')) });
   const output = await createHttpActivities().openapi(
     openapiCall({
-      document: { uri: `${server.origin}/docs/pets.yaml` },
+      document: { uri: `${server.url}/docs/pets.yaml` },
       operationId: 'showPetById',
       parameters: { petId: '2' },
     }),
@@ -360,7 +360,7 @@ test('an unknown operationId is a configuration problem listing the available on
   const server = await petstore(t, { '/docs/swagger.json': () => swaggerPetstore() });
   await assert.rejects(
     createHttpActivities().openapi(
-      openapiCall({ document: { uri: `${server.origin}/docs/swagger.json` }, operationId: 'findPetsByTag' }),
+      openapiCall({ document: { uri: `${server.url}/docs/swagger.json` }, operationId: 'findPetsByTag' }),
     ),
     isProblem(
       'configuration',
@@ -377,7 +377,7 @@ test('a missing required parameter is a validation problem naming it, and nothin
   await assert.rejects(
     createHttpActivities().openapi(
       openapiCall({
-        document: { uri: `${server.origin}/docs/swagger.json` },
+        document: { uri: `${server.url}/docs/swagger.json` },
         operationId: 'getPetById',
         parameters: { petId: null },
       }),
@@ -389,11 +389,11 @@ test('a missing required parameter is a validation problem naming it, and nothin
   );
   await assert.rejects(
     createHttpActivities().openapi(
-      openapiCall({ document: { uri: `${server.origin}/docs/swagger.json` }, operationId: 'addPet' }),
+      openapiCall({ document: { uri: `${server.url}/docs/swagger.json` }, operationId: 'addPet' }),
     ),
     isProblem('validation', /missing required parameter\(s\): body \(body\)/),
   );
-  assert.equal(server.requests.filter((r) => r.url.startsWith('/v2/')).length, 0);
+  assert.equal(server.requests.filter((r) => r.path.startsWith('/v2/')).length, 0);
 });
 
 test('an undeclared parameter is a validation problem listing the declared ones', async (t) => {
@@ -401,7 +401,7 @@ test('an undeclared parameter is a validation problem listing the declared ones'
   await assert.rejects(
     createHttpActivities().openapi(
       openapiCall({
-        document: { uri: `${server.origin}/docs/swagger.json` },
+        document: { uri: `${server.url}/docs/swagger.json` },
         operationId: 'getPetById',
         parameters: { petId: 1, petID: 2 },
       }),
@@ -435,7 +435,7 @@ for (const c of badDocuments) {
     const server = await petstore(t, { '/docs/doc.json': () => c.body });
     await assert.rejects(
       createHttpActivities().openapi(
-        openapiCall({ document: { uri: `${server.origin}/docs/doc.json` }, operationId: 'x' }),
+        openapiCall({ document: { uri: `${server.url}/docs/doc.json` }, operationId: 'x' }),
       ),
       isProblem(c.kind, c.detail),
     );
@@ -446,7 +446,7 @@ test('a document that cannot be fetched is a communication problem with the real
   const server = await petstore(t, {});
   await assert.rejects(
     createHttpActivities().openapi(
-      openapiCall({ document: { uri: `${server.origin}/docs/missing.json` }, operationId: 'x' }),
+      openapiCall({ document: { uri: `${server.url}/docs/missing.json` }, operationId: 'x' }),
     ),
     (error) =>
       error instanceof ProblemError &&

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
-import { startLoopbackServer } from './loopback-server.js';
+import { startLoopbackServer } from '../../../test/fixtures/loopback-server.js';
 
 const signal = new AbortController().signal;
 
@@ -38,7 +38,7 @@ test('a missing file is a communication problem with status 404', async (t) => {
 
 test('fetches over http with the resource authentication, following redirects', async (t) => {
   const server = await startLoopbackServer((req, res) => {
-    if (req.url === '/old') res.writeHead(301, { location: '/doc.yaml' }).end();
+    if (req.path === '/old') res.writeHead(301, { location: '/doc.yaml' }).end();
     else if (req.headers.authorization === 'Bearer doc-token')
       res.writeHead(200, { 'content-type': 'application/yaml' }).end('a: 1\n');
     else res.writeHead(403).end('forbidden');
@@ -46,12 +46,12 @@ test('fetches over http with the resource authentication, following redirects', 
   t.after(() => server.close());
   const activities = createHttpActivities();
   const text = await activities.fetchText(
-    { uri: `${server.origin}/old`, authentication: { scheme: 'bearer', token: 'doc-token' } },
+    { uri: `${server.url}/old`, authentication: { scheme: 'bearer', token: 'doc-token' } },
     signal,
   );
   assert.equal(text, 'a: 1\n');
   await assert.rejects(
-    activities.fetchText({ uri: `${server.origin}/doc.yaml` }, signal),
+    activities.fetchText({ uri: `${server.url}/doc.yaml` }, signal),
     (error) =>
       error instanceof ProblemError &&
       error.problem.type === problemTypes.communication.type &&

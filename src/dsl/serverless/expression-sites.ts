@@ -64,7 +64,10 @@ export function unwrapExpression(text: string): string {
   return (WRAPPED.exec(text)?.[1] ?? text).trim();
 }
 
-/** Every runtime expression of a workflow document, in document order. */
+/**
+ * Every runtime expression of a workflow document, in a stable order: workflow fields, `use`, then the tasks of
+ * `do` and of the extensions, depth first.
+ */
 export function expressionSites(document: Json): ExpressionSite[] {
   const sites: ExpressionSite[] = [];
   if (!isJsonObject(document)) return sites;

@@ -56,7 +56,8 @@ export function loadDefinition(source: string | object, options: LoadDefinitionO
     problems.push({ pointer: error.pointer, message: `expected ${expected}, found ${error.found}`, expected, found: error.found });
     return fail();
   }
-  const document = value as Json;
+  // A caller's object is copied: the definition is pinned by its hash and must not change under a later mutation.
+  const document = (typeof source === 'string' ? value : structuredClone(value)) as Json;
 
   const versionProblem = dslVersionProblem(document);
   if (versionProblem !== undefined) problems.push(versionProblem);

@@ -16,6 +16,7 @@ const PACKAGE = '@serverlessworkflow/sdk';
 const REGION = '//#region src/lib/generated/schema/workflow.json';
 const DECLARATION = 'var workflow_default =';
 const END_REGION = '//#endregion';
+const EXPECTED_ID_SUFFIX = '/schemas/1.0.3/workflow.json';
 
 /** The SDK's bundles no longer hold the schema where {@link officialSchema} looks for it (a changed SDK layout). */
 export class OfficialSchemaNotFoundError extends Error {
@@ -61,14 +62,18 @@ function loadOfficialSchema(): Readonly<JsonObject> {
     // Through JSON: objects made in the VM context have that context's prototypes, and the schema is pure JSON.
     const schema: unknown = JSON.parse(JSON.stringify(value));
     if (isJsonObject(schema) && typeof schema.$id === 'string' && isJsonObject(schema.$defs)) {
-      return deepFreeze(schema);
+      // The messages, the task-kind table and the supported DSL versions are written for this schema version.
+      if (schema.$id.endsWith(EXPECTED_ID_SUFFIX)) return deepFreeze(schema);
+      reason = `expected the schema ${EXPECTED_ID_SUFFIX}, found $id ${schema.$id}`;
+      continue;
     }
     reason = 'the schema region did not evaluate to a JSON Schema object with $id and $defs';
   }
   throw new OfficialSchemaNotFoundError({ packageName: PACKAGE, version: versionText, files, reason });
 }
 
-function schemaLiteral(bundle: string): string | undefined {
+/** The text of the schema's object literal in an SDK bundle, or `undefined` when the bundle has no such region. */
+export function schemaLiteral(bundle: string): string | undefined {
   const start = bundle.indexOf(REGION);
   if (start < 0) return undefined;
   const end = bundle.indexOf(END_REGION, start + REGION.length);

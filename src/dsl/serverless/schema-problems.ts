@@ -3,6 +3,7 @@ import { type JsonObject, isJsonObject } from '../../model/json.js';
 import { childPointer, pointerSegment } from '../../model/task-ref.js';
 import { taskKinds } from '../../model/workflow.js';
 import { SINGLE_KEY_ITEMS, describeSchema, describeValue, joinAlternatives, quote } from './schema-descriptions.js';
+import { declaredKeys, evaluatedKeys } from './evaluated-properties.js';
 import { type SchemaValidator, schemaValidator } from './schema-validator.js';
 
 /**
@@ -37,33 +38,20 @@ export interface SchemaIssue {
 
 const TASK = '/$defs/task';
 const CALL_TASK = '/$defs/callTask';
-const TASK_BASE_REF = '#/$defs/taskBase';
 /** Rank of a missing or unexpected property on the value itself: the branch's type fitted, its shape did not. */
 const SHAPE_RANK = 0.5;
 
-
 /** The problems of `document` against the official schema; `[]` when it is valid. */
 export function schemaIssues(document: unknown, validator: SchemaValidator = schemaValidator()): SchemaIssue[] {
-  if (validator.isValid('', document)) return [];
+  // explain() returns at least one issue for any value ajv rejects: where no keyword below accounts for the
+  // failure, it falls back to "expected <that node>, found <value>".
   const issues = explain(validator, '', document, '');
-  const unique = issues.filter(
+  return issues.filter(
     (issue, index) =>
       issues.findIndex(
         (other) => other.pointer === issue.pointer && other.property === issue.property && other.message === issue.message,
       ) === index,
   );
-  if (unique.length > 0) return unique;
-  // Unreachable while explain() models every keyword the schema uses; kept so a new keyword still yields a message.
-  const first = validator.rawErrors(document)[0];
-  return [
-    {
-      pointer: first?.instancePath ?? '',
-      message: `does not match the Serverless Workflow schema: ${first?.message ?? 'invalid'}`,
-      expected: 'a document valid against the Serverless Workflow 1.0.3 schema',
-      found: 'a document the schema rejects',
-      kind: 'value',
-    },
-  ];
 }
 
 function explain(v: SchemaValidator, location: string, value: unknown, pointer: string): SchemaIssue[] {
@@ -296,9 +284,9 @@ function checkObject(
     }
   }
   if (node.unevaluatedProperties === false) {
-    const evaluated = evaluatedKeys(v, location, value, true, 0);
+    const evaluated = evaluatedKeys(v, location, value);
     if (evaluated !== 'all') {
-      const declared = declaredKeys(v, location, 0, []);
+      const declared = declaredKeys(v, location);
       for (const key of keys) if (!evaluated.has(key)) issues.push(unexpected(pointer, key, declared));
     }
   }
@@ -316,61 +304,6 @@ function checkArray(v: SchemaValidator, location: string, node: JsonObject, valu
     value.forEach((item, index) => issues.push(...explain(v, `${location}/items`, item, childPointer(pointer, index))));
   }
   return issues;
-}
-
-/**
- * The properties a node evaluates for this value (JSON Schema 2020-12 §11.3): its own `properties`, and those of
- * the subschemas applied in place that pass. When no branch of a union passes, all branches count: the union's
- * own message covers that failure, and calling their properties "unexpected" would only add noise.
- */
-function evaluatedKeys(v: SchemaValidator, location: string, value: JsonObject, isTop: boolean, depth: number): Set<string> | 'all' {
-  const node = v.nodeAt(location);
-  const keys = new Set<string>();
-  if (!isJsonObject(node) || depth > 32) return keys;
-  if (node.additionalProperties !== undefined && node.additionalProperties !== false) return 'all';
-  if (!isTop && node.unevaluatedProperties !== undefined) return 'all';
-  if (isJsonObject(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
-  const applied: string[] = [];
-  if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) applied.push(node.$ref.slice(1));
-  if (Array.isArray(node.allOf)) node.allOf.forEach((_, index) => applied.push(`${location}/allOf/${index}`));
-  for (const keyword of ['oneOf', 'anyOf'] as const) {
-    const branches = node[keyword];
-    if (!Array.isArray(branches)) continue;
-    const all = branches.map((_, index) => `${location}/${keyword}/${index}`);
-    const passing = all.filter((branch) => v.isValid(branch, value));
-    applied.push(...(passing.length > 0 ? passing : all));
-  }
-  if (node.if !== undefined) {
-    if (v.isValid(`${location}/if`, value)) applied.push(`${location}/if`, `${location}/then`);
-    else applied.push(`${location}/else`);
-  }
-  for (const sub of applied) {
-    const subKeys = evaluatedKeys(v, sub, value, false, depth + 1);
-    if (subKeys === 'all') return 'all';
-    for (const key of subKeys) keys.add(key);
-  }
-  return keys;
-}
-
-/** Every property name a node could accept, for "expected one of …"; the task's common fields come last. */
-function declaredKeys(v: SchemaValidator, location: string, depth: number, out: string[]): string[] {
-  const node = v.nodeAt(location);
-  if (!isJsonObject(node) || depth > 32) return out;
-  if (isJsonObject(node.properties)) for (const key of Object.keys(node.properties)) if (!out.includes(key)) out.push(key);
-  if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) declaredKeys(v, node.$ref.slice(1), depth + 1, out);
-  const later: string[] = [];
-  for (const keyword of ['allOf', 'oneOf', 'anyOf'] as const) {
-    const members = node[keyword];
-    if (!Array.isArray(members)) continue;
-    members.forEach((member, index) => {
-      const sub = `${location}/${keyword}/${index}`;
-      if (isJsonObject(member) && member.$ref === TASK_BASE_REF) later.push(sub);
-      else declaredKeys(v, sub, depth + 1, out);
-    });
-  }
-  for (const branch of ['then', 'else']) if (node[branch] !== undefined) declaredKeys(v, `${location}/${branch}`, depth + 1, out);
-  for (const sub of later) declaredKeys(v, sub, depth + 1, out);
-  return out;
 }
 
 function notIssue(v: SchemaValidator, location: string, value: unknown, pointer: string): SchemaIssue {

@@ -1,4 +1,4 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { JsonObject } from '../../model/json.js';
 import { officialSchema } from './official-schema.js';
@@ -11,12 +11,10 @@ import { officialSchema } from './official-schema.js';
  */
 export interface SchemaValidator {
   readonly schema: Readonly<JsonObject>;
-  isValid(location: string, value: unknown): boolean;
-  /** ajv's own errors for the whole document, kept only as the last resort when no precise message was found. */
-  rawErrors(value: unknown): readonly ErrorObject[];
-  isValidFormat(format: string, value: unknown): boolean;
+  readonly isValid: (location: string, value: unknown) => boolean;
+  readonly isValidFormat: (format: string, value: unknown) => boolean;
   /** The schema node at `location` (`undefined` when there is none). */
-  nodeAt(location: string): unknown;
+  readonly nodeAt: (location: string) => unknown;
 }
 
 /**
@@ -30,7 +28,7 @@ export const schemaValidator: () => SchemaValidator = (() => {
 
 function createSchemaValidator(): SchemaValidator {
   const schema = officialSchema();
-  const id = String(schema.$id);
+  const id = typeof schema.$id === 'string' ? schema.$id : '';
   // strict: false because the official schema carries keywords ajv's strict mode rejects (title beside $ref, …).
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormatsModule.default(ajv);
@@ -52,7 +50,6 @@ function createSchemaValidator(): SchemaValidator {
   return {
     schema,
     isValid: (location, value) => compiledAt(location)(value) === true,
-    rawErrors: (value) => (root(value) ? [] : [...(root.errors ?? [])]),
     isValidFormat: (format, value) => {
       let validate = formats.get(format);
       if (validate === undefined) {

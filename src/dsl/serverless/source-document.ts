@@ -97,7 +97,11 @@ export function parseSource(text: string): ParsedSource {
 function keyText(key: unknown): string | undefined {
   if (key === null || key === undefined) return '';
   if (!isScalar(key)) return undefined;
-  return key.value === null ? '' : String(key.value);
+  const value: unknown = key.value;
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
 }
 
 function syntaxProblem(

@@ -9,7 +9,7 @@
 import type { HttpOutputFormat } from '../../activities/effects.js';
 import { expandUriTemplate } from '../../expressions/uri-template.js';
 import { isRuntimeExpression } from '../../expressions/runtime-expressions.js';
-import { type Json, type JsonObject, isJsonObject } from '../../model/json.js';
+import { type Json, type JsonObject, isJsonObject, jsonText } from '../../model/json.js';
 import { ProblemError, problem } from '../../model/problems.js';
 import type { CallTask, Task } from '../../model/workflow.js';
 import { authorizationArgument, resolveAuthentication } from '../authentication.js';
@@ -37,13 +37,13 @@ async function callHttp(ctx: TaskContext, args: JsonObject): Promise<Json> {
   const endpointObject = isJsonObject(endpoint ?? null) ? (endpoint as JsonObject) : undefined;
   const uriTemplate = endpointObject === undefined ? endpoint : endpointObject['uri'];
   if (typeof uriTemplate !== 'string') throw configuration(ctx, 'call http needs endpoint or endpoint.uri as a string');
-  const uri = isRuntimeExpression(uriTemplate) ? String(ctx.evaluate(uriTemplate)) : expandUriTemplate(uriTemplate, ctx.input, ctx.pointer);
+  const uri = isRuntimeExpression(uriTemplate) ? jsonText(ctx.evaluate(uriTemplate)) : expandUriTemplate(uriTemplate, ctx.input, ctx.pointer);
   const authentication = resolveAuthentication(ctx, endpointObject?.['authentication']);
   const scoped = ctx.withVariables({ authorization: authorizationArgument(authentication) });
   const headers = stringMap(ctx, scoped.evaluateTemplate(args['headers'] ?? {}), 'headers');
   const query = stringMap(ctx, scoped.evaluateTemplate(args['query'] ?? {}), 'query');
   const body = args['body'] === undefined ? undefined : scoped.evaluateTemplate(args['body']);
-  const method = String(args['method'] ?? 'get').toUpperCase();
+  const method = jsonText(args['method'] ?? 'get').toUpperCase();
   return ctx.effect('call', 'http', (signal) =>
     ctx.run.ports.effects.http({
       ...ctx.effectOptions(signal),
@@ -86,7 +86,7 @@ async function callOpenApi(ctx: TaskContext, args: JsonObject): Promise<Json> {
 /** A function is a task: it runs as one, under this call's reference, with the evaluated `with` as its input. */
 async function callFunction(ctx: TaskContext, name: string, args: JsonObject): Promise<Json> {
   const input = ctx.evaluateTemplate(args);
-  const declared = ctx.run.document.use?.functions?.[name] as Task | undefined;
+  const declared = ctx.run.document.use?.functions?.[name];
   const definition = declared ?? (await catalogFunction(ctx, name));
   const outcome = await ctx.runTask(definition, name, `${ctx.pointer}/call`, input, { ...ctx.scope, signal: ctx.signal });
   return outcome.output;

@@ -46,7 +46,7 @@ function valueMatches(ctx: TaskContext, expected: unknown, actual: Json | undefi
       return false; // not a valid pattern, and not equal: no match
     }
   }
-  if (isJsonObject(expected as Json)) {
+  if (isJsonObject(expected)) {
     if (!isJsonObject(actual ?? null)) return false;
     const object = actual as Record<string, Json>;
     return Object.entries(expected as Record<string, unknown>).every(([key, value]) => valueMatches(ctx, value, object[key]));

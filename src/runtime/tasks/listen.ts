@@ -82,10 +82,10 @@ class EventInbox {
       await new Promise<void>((resolve, reject) => {
         const signal = this.ctx.signal;
         if (signal.aborted) {
-          reject(signal.reason);
+          reject(signal.reason as Error);
           return;
         }
-        const onAbort = () => reject(signal.reason);
+        const onAbort = () => reject(signal.reason as Error);
         signal.addEventListener('abort', onAbort, { once: true });
         this.#wake = () => {
           signal.removeEventListener('abort', onAbort);

@@ -2,7 +2,7 @@
  * raise (DSL 1.0.3 "Raise"): faults with an inline error or a `use.errors` entry, its expressions evaluated against
  * the input and `instance` set to this task's reference unless the error names one. Pure.
  */
-import { isJsonObject } from '../../model/json.js';
+import { isJsonObject, jsonText } from '../../model/json.js';
 import { type Problem, ProblemError, problem } from '../../model/problems.js';
 import type { RaiseTask } from '../../model/workflow.js';
 import type { TaskHandler } from '../task-kinds.js';
@@ -11,7 +11,7 @@ export const executeRaise: TaskHandler<RaiseTask> = async (task, ctx) => {
   const declared = task.raise?.error;
   const definition = typeof declared === 'string' ? ctx.run.document.use?.errors?.[declared] : declared;
   if (definition === undefined) {
-    throw new ProblemError(problem('configuration', { detail: `error '${String(declared)}' is not defined in use.errors`, instance: ctx.pointer }));
+    throw new ProblemError(problem('configuration', { detail: `error '${jsonText(declared)}' is not defined in use.errors`, instance: ctx.pointer }));
   }
   const evaluated = ctx.evaluateTemplate(definition);
   if (!isJsonObject(evaluated) || typeof evaluated['type'] !== 'string' || typeof evaluated['status'] !== 'number') {
@@ -19,7 +19,7 @@ export const executeRaise: TaskHandler<RaiseTask> = async (task, ctx) => {
       problem('validation', { detail: 'a raised error needs a string type and a numeric status', instance: ctx.pointer }),
     );
   }
-  const raised: Problem = { ...evaluated, type: evaluated['type'], status: evaluated['status'] } as Problem;
+  const raised: Problem = { ...evaluated, type: evaluated['type'], status: evaluated['status'] };
   if (raised.instance === undefined) raised.instance = ctx.pointer;
   throw new ProblemError(raised);
 };

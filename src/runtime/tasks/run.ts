@@ -9,7 +9,7 @@
  * definition, and `ChildCompleted` records its outcome and final hash, so replay never re-runs the child.
  */
 import type { ProcessResult } from '../../activities/effects.js';
-import { type Json, type JsonObject, isJsonObject } from '../../model/json.js';
+import { type Json, type JsonObject, isJsonObject, jsonText } from '../../model/json.js';
 import { ProblemError, problem } from '../../model/problems.js';
 import type { RunTask } from '../../model/workflow.js';
 import type { TaskContext } from '../task-context.js';
@@ -111,9 +111,9 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
     'ChildStarted',
     startedKey,
     async () => {
-      const namespace = String(reference['namespace']);
-      const name = String(reference['name']);
-      const version = reference['version'] === undefined ? 'latest' : String(reference['version']);
+      const namespace = jsonText(reference['namespace']);
+      const name = jsonText(reference['name']);
+      const version = reference['version'] === undefined ? 'latest' : jsonText(reference['version']);
       const definition = children.resolve({ namespace, name, version });
       if (definition === undefined) {
         throw new ProblemError(
@@ -166,9 +166,7 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
   throw new ProblemError(problem('runtime', { detail: `sub-workflow ${started.data.childExecutionId} was cancelled`, instance: ctx.pointer }));
 }
 
-function text(value: Json): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
+const text = jsonText;
 
 /** The schema's form is a list of strings; a map (as catalog functions write) becomes `--key value` pairs. */
 function argumentList(value: Json): string[] {

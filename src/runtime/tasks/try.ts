@@ -11,7 +11,7 @@
 import type { Json } from '../../model/json.js';
 import { type Problem, ProblemError, canonicalProblemType } from '../../model/problems.js';
 import type { ErrorFilter, TryTask } from '../../model/workflow.js';
-import { type ResolvedRetryPolicy, isRetryDecision, resolveRetryPolicy, retryDelayMs } from '../retry.js';
+import { type ResolvedRetryPolicy, asRetryDecision, resolveRetryPolicy, retryDelayMs } from '../retry.js';
 import type { TaskContext } from '../task-context.js';
 import type { TaskHandler } from '../task-kinds.js';
 import { withTimeout } from '../timeout.js';
@@ -19,7 +19,7 @@ import { withTimeout } from '../timeout.js';
 export const executeTry: TaskHandler<TryTask> = async (task, ctx) => {
   const handler = task.catch ?? {};
   const as = handler.as ?? 'error';
-  const policy = handler.retry === undefined ? undefined : resolveRetryPolicy(ctx, handler.retry as Parameters<typeof resolveRetryPolicy>[1]);
+  const policy = handler.retry === undefined ? undefined : resolveRetryPolicy(ctx, handler.retry);
   const scope = { ...ctx.scope, pointer: `${ctx.pointer}/try`, signal: ctx.signal };
   let attemptStartedAt = ctx.startedAt;
   for (let retry = 1; ; retry += 1) {
@@ -37,11 +37,10 @@ export const executeTry: TaskHandler<TryTask> = async (task, ctx) => {
     }
     const errorScope = { [as]: caught as unknown as Json };
     if (policy !== undefined && shouldRetry(ctx, policy, errorScope)) {
-      const decision = await ctx.decide(`retry/${retry}`, () => ({
+      const decision = asRetryDecision(await ctx.decide(`retry/${retry}`, () => ({
         at: ctx.run.ports.clock.now(),
         delayMs: retryDelayMs(policy, retry, ctx.run.ports.random.float()),
-      }));
-      if (!isRetryDecision(decision)) throw new Error(`retry decision at ${ctx.visitKey} is malformed`);
+      })));
       const isWithinLimits =
         (policy.maxRetries === undefined || retry <= policy.maxRetries) &&
         (policy.totalMs === undefined || decision.at + decision.delayMs - ctx.startedAt <= policy.totalMs);

@@ -3,6 +3,7 @@
  * (counted from the task's recorded start), so a restart never lengthens a wait; replay of a fired timer is instant.
  * The output is the input.
  */
+import { jsonText } from '../../model/json.js';
 import type { Duration, WaitTask } from '../../model/workflow.js';
 import { durationMs } from '../durations.js';
 import type { TaskContext } from '../task-context.js';
@@ -16,6 +17,6 @@ export const executeWait: TaskHandler<WaitTask> = async (task, ctx) => {
 
 /** A duration that may be a `${ }` expression yielding an ISO 8601 string. */
 export function resolveDurationMs(ctx: TaskContext, duration: Duration): number {
-  if (typeof duration === 'string' && duration.trim().startsWith('${')) return durationMs(String(ctx.evaluate(duration)));
+  if (typeof duration === 'string' && duration.trim().startsWith('${')) return durationMs(jsonText(ctx.evaluate(duration)));
   return durationMs(duration);
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { assertCompleted, openHarness } from '../../test/support/engine-harness.js';
+import type { Json } from '../model/json.js';
+import { GENESIS_HASH, eventHash } from './hash-chain.js';
+
+const event = { seq: 2, type: 'TaskCompleted', at: 1_700_000_000_000, data: { key: '/do/0/a#0:completed', output: { b: 1, a: [1, 'x'] } } as Json };
+
+test('hash chain: the genesis hash is 64 zeros', () => {
+  assert.equal(GENESIS_HASH, '0'.repeat(64));
+});
+
+test('hash chain: eventHash is sha256 of the previous hash followed by the canonical (JCS) event', () => {
+  const canonical = '{"at":1700000000000,"data":{"key":"/do/0/a#0:completed","output":{"a":[1,"x"],"b":1}},"seq":2,"type":"TaskCompleted"}';
+  const expected = createHash('sha256').update(GENESIS_HASH).update(canonical).digest('hex');
+  assert.equal(eventHash(GENESIS_HASH, event), expected);
+  assert.match(expected, /^[0-9a-f]{64}$/);
+});
+
+test('hash chain: key order in the payload does not change the hash', () => {
+  const reordered = { ...event, data: { output: { a: [1, 'x'], b: 1 }, key: '/do/0/a#0:completed' } };
+  assert.equal(eventHash(GENESIS_HASH, reordered), eventHash(GENESIS_HASH, event));
+});
+
+const changes = [
+  { name: 'the previous hash', prev: 'f'.repeat(64), event },
+  { name: 'seq', prev: GENESIS_HASH, event: { ...event, seq: 3 } },
+  { name: 'type', prev: GENESIS_HASH, event: { ...event, type: 'TaskFaulted' } },
+  { name: 'at', prev: GENESIS_HASH, event: { ...event, at: event.at + 1 } },
+  { name: 'one payload value', prev: GENESIS_HASH, event: { ...event, data: { key: '/do/0/a#0:completed', output: { b: 2, a: [1, 'x'] } } } },
+  { name: 'array order in the payload', prev: GENESIS_HASH, event: { ...event, data: { key: '/do/0/a#0:completed', output: { b: 1, a: ['x', 1] } } } },
+] as const;
+
+for (const c of changes) {
+  test(`hash chain: changing ${c.name} changes the hash`, () => {
+    assert.notEqual(eventHash(c.prev, c.event as typeof event), eventHash(GENESIS_HASH, event));
+  });
+}
+
+test('hash chain: every event of a recorded execution hashes to its stored hash from its predecessor', async (t) => {
+  const h = await openHarness(t);
+  const result = await h.run(h.define([{ a: { set: { x: 1 } } }, { w: { wait: { seconds: 1 } } }, { b: { set: { y: '${ .x }' } } }]));
+  assertCompleted(result);
+  const history = await h.history(result.executionId);
+  let previous = GENESIS_HASH;
+  for (const stored of history) {
+    assert.equal(stored.hash, eventHash(previous, { seq: stored.seq, type: stored.type, at: stored.at, data: stored.data as unknown as Json }), `seq ${stored.seq}`);
+    previous = stored.hash;
+  }
+  const state = await h.engine.getExecution(result.executionId);
+  assert.equal(state?.hash, previous, 'the execution state carries the head hash');
+});
