@@ -27,9 +27,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.Ok : ExitCode.Usage;
-    }
+    if (error instanceof CommanderError) return commanderExitCode(error);
     throw error;
   }
   if (scheduled === undefined) {
@@ -46,6 +44,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.stderr(`itonami: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.Failed;
   }
+}
+
+/**
+ * `--help`, `help` and `--version` succeed. Commander also reports a bare `itonami` (no command) as
+ * `commander.help`, having printed the usage to stderr, but with exitCode 1: that is bad usage, exit 2.
+ */
+function commanderExitCode(error: CommanderError): number {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Ok;
+  if (error.code === 'commander.help' && error.exitCode === 0) return ExitCode.Ok;
+  return ExitCode.Usage;
 }
 
 function packageVersion(): string {

@@ -94,11 +94,11 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
         break;
       }
       case 'TimerStarted':
-        openTimers.set(event.data.key, visitOf(event.data.key));
+        openTimers.set(timerOf(event.data.key), visitOf(event.data.key));
         setWaiting(tasks.get(visitOf(event.data.key)), true);
         break;
       case 'TimerFired':
-        openTimers.delete(event.data.key);
+        openTimers.delete(timerOf(event.data.key));
         setWaiting(tasks.get(visitOf(event.data.key)), false);
         break;
       case 'CancelRequested':
@@ -125,6 +125,11 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
   }
   if (state.status === 'running' && openTimers.size > 0) state.status = 'waiting';
   return state;
+}
+
+/** A timer's identity: its slot without the `/started` or `/fired` suffix. */
+function timerOf(key: string): string {
+  return key.replace(/\/(started|fired)$/, '');
 }
 
 function setWaiting(record: MutableTask | undefined, isWaiting: boolean): void {

@@ -116,8 +116,9 @@ export class Recorder {
   ): Promise<HistoryEvent<T>> {
     const recorded = this.recorded(key, type);
     if (recorded !== undefined) return this.#replayed(recorded);
-    this.#checkLive(key);
+    // An aborted scope stops at its first unrecorded step, in a live run and in a rebuild alike.
     signal?.throwIfAborted();
+    this.#checkLive(key);
     const data = await produce();
     return this.#append(type, data);
   }

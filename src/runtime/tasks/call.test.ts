@@ -261,7 +261,7 @@ for (const u of unsupported) {
   });
 }
 
-test('call http: cancelling during a request ends the execution cancelled, and a rebuild agrees', { todo: 'engine bug: a rebuild of an execution cancelled mid-effect stops at the unrecorded effect with HistoryExhaustedError (recorder.ts:119 checks for a live sink before recorder.ts:120 honours the aborted signal), so the rebuilt state stays running instead of cancelled' }, async (t) => {
+test('call http: cancelling during a request ends the execution cancelled, and a rebuild agrees', async (t) => {
   const held: (() => void)[] = [];
   const slow = await startLoopbackServer((_request, response) => held.push(() => sendJson(response, 200, { late: true })));
   t.after(async () => {

@@ -140,11 +140,6 @@ test('fork: branch $context exports are merged in declaration order at the join'
   assert.deepEqual(assertCompleted(result), { a: true, b: true, last: 'b' });
 });
 
-const REPLAY_BUG =
-  'engine bug: on replay fork.ts:38 abandons the other branches with reason "decided earlier", but live recorded ' +
-  'TaskCancelled with "another branch won"/"another branch faulted"; the derived TaskCancelled then mismatches, and the ' +
-  'NondeterminismError is swallowed by the branch catch (fork.ts:54), so the rebuilt state lacks the cancellations';
-
 const replayCases = [
   {
     name: 'a compete race',
@@ -165,7 +160,7 @@ const replayCases = [
 ] as const;
 
 for (const c of replayCases) {
-  test(`fork: rebuilding ${c.name} from history gives the live state, cancelled branches included`, { todo: REPLAY_BUG }, async (t) => {
+  test(`fork: rebuilding ${c.name} from history gives the live state, cancelled branches included`, async (t) => {
     const h = await openHarness(t);
     const result = await h.run(h.define([{ split: { fork: c.fork } }]));
     await assertRebuildMatches(h.engine, result.executionId);

@@ -9,6 +9,7 @@
  * in declaration order (objects shallow-merged, anything else replaced), only the winner's under `compete`, so the
  * result never depends on arrival order.
  */
+import { isEngineFailure } from '../../history/errors.js';
 import type { Json } from '../../model/json.js';
 import { isJsonObject } from '../../model/json.js';
 import { ProblemError } from '../../model/problems.js';
@@ -35,7 +36,7 @@ export const executeFork: TaskHandler<ForkTask> = async (task, ctx) => {
   if (decision !== undefined) {
     const known = decision;
     await ctx.decide('decision', () => known);
-    abandonOthers(decisionIndex(decision), 'decided earlier');
+    abandonOthers(decisionIndex(decision), abandonReason(decision));
   }
 
   const settled: BranchResult[] = [];
@@ -67,10 +68,13 @@ export const executeFork: TaskHandler<ForkTask> = async (task, ctx) => {
       decision = isCompete ? { winner: first.index } : { faulted: first.index };
       const made = decision;
       await ctx.decide('decision', () => made);
-      abandonOthers(first.index, isCompete ? 'another branch won' : 'another branch faulted');
+      abandonOthers(first.index, abandonReason(decision));
     }
   }
   await Promise.all(runs);
+  // A failing history or store stops the whole execution: never let a branch swallow it.
+  const broken = settled.find((result) => !result.isOk && isEngineFailure(result.error));
+  if (broken !== undefined && !broken.isOk) throw broken.error;
 
   const byIndex = [...settled].sort((a, b) => a.index - b.index);
   if (decision !== undefined && 'faulted' in decision) throw branchError(byIndex, decision.faulted);
@@ -87,6 +91,11 @@ export const executeFork: TaskHandler<ForkTask> = async (task, ctx) => {
 
 function decides(result: BranchResult, isCompete: boolean): boolean {
   return isCompete ? result.isOk : !result.isOk && !(result.error instanceof BranchAbandonedError);
+}
+
+/** The same words live and on replay: the branches' `TaskCancelled` events are compared. */
+function abandonReason(decision: Decision): string {
+  return 'winner' in decision ? 'another branch won' : 'another branch faulted';
 }
 
 function decisionIndex(decision: Decision): number {

@@ -182,7 +182,7 @@ test('run: an unknown sub-workflow is a configuration error naming it', async (t
   assert.match(String(error.detail), /test\/nobody@1\.0\.0/);
 });
 
-test('run: cancelling the parent while its sub-workflow runs cancels both, and the parent ends cancelled', { todo: 'engine bug: run.ts:166 turns the child cancelled by the parent\'s own abort into a runtime ProblemError, which interpreter.ts runWorkflow then records as WorkflowFaulted instead of WorkflowCancelled (it should rethrow ctx.signal.reason when ctx.signal is aborted)' }, async (t) => {
+test('run: cancelling the parent while its sub-workflow runs cancels both, and the parent ends cancelled', async (t) => {
   const h = await openHarness(t);
   h.engine.load(child('1.0.0', [{ slow: { wait: { hours: 1 } } }]));
   const handle = await h.engine.start(h.define([{ sub: { run: { workflow: { namespace: 'test', name: 'child', version: '1.0.0' } } } }]));

@@ -147,6 +147,8 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
     completedKey,
     async () => {
       const result = await childRun(ctx.signal);
+      // Cancelled with its parent: the parent is cancelled too, not faulted, and nothing is recorded for the child.
+      ctx.signal.throwIfAborted();
       return {
         key: completedKey,
         childExecutionId: started.data.childExecutionId,
