@@ -12,6 +12,7 @@ import type { ExecutionState } from './history/execution-state.js';
 import type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
 import { cloudEventProblems } from './model/cloud-event.js';
 import { DefinitionInvalidError } from './model/definition-problems.js';
+import { isoInstant } from './model/instant.js';
 import type { Json } from './model/json.js';
 import type { Definition } from './model/workflow.js';
 import { createJsonSchemaValidator } from './runtime/json-schema-validator.js';
@@ -116,15 +117,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     engineVersion: packageVersion(),
     replayFlags: REPLAY_FLAGS,
   });
-  const known: Definition[] = [];
   const validate = (source: string | object, loadOptions: { path?: string } = {}) => loadDefinition(source, { jq, ...loadOptions });
   return {
     validate,
     load(source, loadOptions) {
       const result = validate(source, loadOptions);
       if (!result.ok) throw new DefinitionInvalidError(result.problems, loadOptions?.path);
-      known.push(result.definition);
-      void engine.register(result.definition);
+      engine.register(result.definition);
       return result.definition;
     },
     start: (definition, startOptions) => engine.start(definition, startOptions),
@@ -134,7 +133,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     rebuild: (executionId) => engine.rebuild(executionId),
     cancel: (executionId, reason) => engine.cancel(executionId, reason),
     publish(input) {
-      const event = { specversion: '1.0', id: random.uuid(), time: new Date(clock.now()).toISOString(), ...input } as CloudEvent;
+      const event = { specversion: '1.0', id: random.uuid(), time: isoInstant(clock.now()), ...input } as CloudEvent;
       const problems = cloudEventProblems(event);
       if (problems.length > 0) throw new TypeError(`not a valid CloudEvent: ${problems.join('; ')}`);
       engine.publish(event);

@@ -81,9 +81,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     this.#deps = deps;
   }
 
-  /** Makes a definition known (for `run.workflow` and rebuilds) and stores it by hash. */
-  async register(definition: Definition): Promise<void> {
+  /** Makes a definition known to this engine (for `run.workflow` and rebuilds); `start` stores it by hash. */
+  register(definition: Definition): void {
     this.#definitions.set(definition.hash, definition);
+  }
+
+  async #persist(definition: Definition): Promise<void> {
+    this.register(definition);
     await this.#deps.store.putDefinition({
       hash: definition.hash,
       namespace: definition.namespace,
@@ -106,7 +110,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
 
   async start(definition: Definition, options: StartOptions = {}, parent?: { executionId: string; key: string }): Promise<ExecutionHandle> {
     if (this.#closing.signal.aborted) throw new Error('the engine is closed; create a new one');
-    await this.register(definition);
+    await this.#persist(definition);
     const input = options.input ?? {};
     const executionId = options.executionId ?? this.#deps.random.uuid();
     const at = this.#deps.clock.now();
@@ -177,7 +181,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     if (first === undefined || first.type !== 'WorkflowStarted') throw new ExecutionNotFoundError(executionId);
     const definition = await this.#definitionFor(first.data.definitionHash);
     const recorder = new Recorder({ executionId, history, now: () => this.#deps.clock.now() });
-    const ports: RuntimePorts = { ...this.#ports(definition), effects: disabledEffects(), clock: frozenClock(this.#deps.clock), children: { ...this.#ports(definition).children, run: () => Promise.reject(new Error('child executions are not run during a rebuild')) } };
+    const live = this.#ports(definition);
+    const ports: RuntimePorts = {
+      ...live,
+      effects: disabledEffects(),
+      clock: frozenClock(this.#deps.clock),
+      children: { ...live.children, run: () => Promise.reject(new Error('child executions are not run during a rebuild')) },
+    };
     const controller = new AbortController();
     const cancel = history.find((e) => e.type === 'CancelRequested');
     if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
