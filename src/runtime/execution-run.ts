@@ -1,5 +1,7 @@
 import { isoInstant } from '../model/instant.js';
 import type { Json, JsonObject } from '../model/json.js';
+import type { Problem } from '../model/problems.js';
+import { redactProblem, secretRedactor } from '../model/secret-redaction.js';
 import type { Definition, WorkflowDocument } from '../model/workflow.js';
 import type { Recorder } from '../history/recorder.js';
 import type { RuntimePorts } from './ports.js';
@@ -21,6 +23,7 @@ export interface ContextCell {
 export class ExecutionRun {
   /** Visits per task reference: a retry or a jump back re-enters a task under a new visit number. */
   readonly #visits = new Map<string, number>();
+  readonly #redact: (text: string) => string;
 
   constructor(
     readonly executionId: string,
@@ -31,7 +34,18 @@ export class ExecutionRun {
     readonly secrets: JsonObject,
     /** `$workflow`: `{ id, definition, input, startedAt }`. */
     readonly workflowArgument: JsonObject,
-  ) {}
+  ) {
+    this.#redact = secretRedactor(secrets);
+  }
+
+  /**
+   * The problem as it may be recorded and shown: secret values (an expression error can quote the value it failed
+   * on) are replaced by `***`, so histories keep secret names only.
+   */
+  redact(problem: Problem): Problem {
+    const redacted = redactProblem(problem, this.#redact);
+    return JSON.stringify(redacted) === JSON.stringify(problem) ? problem : redacted;
+  }
 
   get document(): WorkflowDocument {
     return this.definition.document;

@@ -171,6 +171,24 @@ test('secrets: a secret declared in use.secrets but not provided faults the work
   assert.doesNotMatch(String(error.detail), /'present'/);
 });
 
+test('secrets: a secret quoted in an error is redacted before the error is recorded or caught', async (t) => {
+  const h = await openHarness(t, { secrets: { apiKey: 's3cr3t-key' } });
+  const result = await h.run(
+    h.define(
+      [
+        { guarded: { try: [{ useKey: { set: { n: '${ $secrets.apiKey + 1 }' } } }], catch: { as: 'failure', do: [{ keep: { set: { caught: '${ $failure.detail }' } } }] } } },
+        { again: { set: { n: '${ $secrets.apiKey + 1 }' } } },
+      ],
+      { use: { secrets: ['apiKey'] } },
+    ),
+  );
+  const error = assertFaulted(result);
+  assert.match(String(error.detail), /\*\*\*/);
+  const history = JSON.stringify(await h.engine.history(result.executionId));
+  assert.ok(!history.includes('s3cr3t-key'), 'the history holds the secret value');
+  assert.ok(history.includes('***'));
+});
+
 test('secrets: $secrets holds only the declared secrets', async (t) => {
   const h = await openHarness(t, { secrets: { declared: 'd', undeclared: 'u' } });
   const result = await h.run(h.define([{ read: { set: '${ $secrets }' } }], { use: { secrets: ['declared'] } }));

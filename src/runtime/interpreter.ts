@@ -74,7 +74,7 @@ export async function runWorkflow(run: ExecutionRun, input: Json, signal: AbortS
       await run.recorder.derive('WorkflowCancelled', { key: `${ROOT_KEY}:cancelled`, reason });
       return { status: 'cancelled', reason };
     }
-    const failure = problemOf(error, '/');
+    const failure = run.redact(problemOf(error, '/'));
     await run.recorder.derive('WorkflowFaulted', { key: `${ROOT_KEY}:faulted`, error: failure });
     return { status: 'faulted', error: failure };
   }

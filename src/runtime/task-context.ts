@@ -152,7 +152,7 @@ export class TaskContext {
       .catch(async (error: unknown) => {
         // Engine errors (history, store) and aborts pass through; only the effect's own failure is a result.
         if (error !== thrown || this.signal.aborted) throw error;
-        const recorded = problemOf(error, this.pointer);
+        const recorded = this.run.redact(problemOf(error, this.pointer));
         await recorder.capture('EffectFailed', key, async () => ({ key, effect, error: recorded }));
         throw new ProblemError(recorded, { cause: error });
       });
@@ -193,10 +193,10 @@ export class TaskContext {
     await recorder.capture('TimerFired', firedKey, async () => ({ key: firedKey }), signal);
   }
 
-  /** The problem `error` becomes at this task (its own instance unless it already names one). */
+  /** The problem `error` becomes at this task (its own instance unless it already names one), secrets redacted. */
   problemOf(error: unknown): ProblemError {
-    return error instanceof ProblemError && error.problem.instance !== undefined
-      ? error
-      : new ProblemError(problemOf(error, this.pointer), { cause: error });
+    const found = problemOf(error, this.pointer);
+    const redacted = this.run.redact(found);
+    return error instanceof ProblemError && redacted === error.problem ? error : new ProblemError(redacted, { cause: error });
   }
 }

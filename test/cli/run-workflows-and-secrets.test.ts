@@ -107,7 +107,7 @@ describe('itonami run --workflows and secrets', { concurrency: 4, timeout: TIMEO
     assert.match(String(error.detail), /'dbPass'/);
   });
 
-  test('a secret quoted in an error detail is masked in the progress on stderr', async () => {
+  test('a secret quoted in an error detail is redacted in the error on stdout and in the progress on stderr', async () => {
     const result = await run('secret-in-error.yaml', '--secret', 'apiKey=s3cr3t-key');
     assert.equal(result.code, 1, explain(result));
     const error = singleJsonLine(result.stdout) as Record<string, unknown>;
@@ -115,6 +115,8 @@ describe('itonami run --workflows and secrets', { concurrency: 4, timeout: TIMEO
     assert.equal(error.instance, '/do/0/useKey');
     assert.match(result.stderr, /^faulted {3}\/do\/0\/useKey \(\d+ ms\): Expression error - .*\*\*\*/m);
     assert.ok(!result.stderr.includes('s3cr3t-key'), `stderr shows the secret:\n${result.stderr}`);
+    assert.ok(!result.stdout.includes('s3cr3t-key'), `stdout shows the secret:\n${result.stdout}`);
+    assert.match(String(error.detail), /\*\*\*/);
   });
 
   const badSecretCases = [

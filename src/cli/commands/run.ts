@@ -7,7 +7,6 @@ import { formatProblems, loadWorkflowsDir, problemsAsJson, readDefinitionFile } 
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CommandRun, Io } from '../io.js';
 import { attachProgress } from '../progress.js';
-import { withMaskedStderr } from '../secret-mask.js';
 
 interface RunOptions {
   input?: string;
@@ -59,9 +58,8 @@ async function run(file: string, options: RunOptions, io: Io): Promise<number> {
       io.stderr(options.jsonErrors === true ? `${JSON.stringify(problemsAsJson(error))}\n` : formatProblems(error));
       return ExitCode.Usage;
     }
-    const maskedIo = withMaskedStderr(io, secrets);
-    if (options.quiet !== true) attachProgress(engine, maskedIo);
-    return await runToEnd(engine, definition, input, maskedIo);
+    if (options.quiet !== true) attachProgress(engine, io);
+    return await runToEnd(engine, definition, input, io);
   } finally {
     await engine.close();
   }
