@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import type { Effects } from './activities/effects.js';
 import { createHttpActivities } from './activities/http/http-activities.js';
 import { createProcessActivities } from './activities/process/process-activities.js';
@@ -24,6 +25,7 @@ import {
   ExecutionEngine,
   type SecretProvider,
   type StartOptions,
+  type WorkOptions,
 } from './scheduler/execution-engine.js';
 import { systemClock, systemRandom } from './scheduler/system-clock.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
@@ -50,6 +52,15 @@ export interface EngineOptions {
   readonly clock?: Clock;
   /** @default crypto.randomUUID and Math.random */
   readonly random?: Random;
+  /** This process's name in claims. @default `<hostname>:<pid>:<random>` */
+  readonly owner?: string;
+  /** How long a claim lasts unless renewed; a crashed process's executions are taken over after it. @default 30_000 */
+  readonly leaseMs?: number;
+  /**
+   * A run whose every strand waits on a timer due at least this far ahead leaves memory and resumes by replay when
+   * due. `Infinity` keeps runs in memory. @default 2_000
+   */
+  readonly parkAfterMs?: number;
 }
 
 /** An Itonami engine: load definitions, run executions, read and rebuild their histories. */
@@ -66,7 +77,17 @@ export interface Engine {
   history(executionId: string, range?: { fromSeq?: number; toSeq?: number }): Promise<AnyHistoryEvent[]>;
   /** Replays an execution from its history with every side effect disabled and returns the state it rebuilds. */
   rebuild(executionId: string): Promise<ExecutionState>;
-  cancel(executionId: string, reason?: string): Promise<void>;
+  /** Cancels an execution (aborting in-flight side effects and children). False when it had already ended. */
+  cancel(executionId: string, reason?: string): Promise<boolean>;
+  /** Suspends an execution: it parks until resumed. False when it had already ended. */
+  suspend(executionId: string, reason?: string): Promise<boolean>;
+  /** Resumes a suspended execution. False when it had already ended. */
+  resume(executionId: string): Promise<boolean>;
+  /**
+   * Runs every runnable execution of the store (new, orphaned, parked and due) until `signal` aborts or, with
+   * `untilIdle`, until nothing is runnable and no timer falls due within `maxWaitMs`.
+   */
+  work(options?: WorkOptions): Promise<void>;
   /** Publishes a CloudEvent to running `listen` tasks; `id`, `time` and `specversion` are filled in when missing. */
   publish(event: CloudEventInput): CloudEvent;
   /** The spec's lifecycle CloudEvents; returns the unsubscribe function. */
@@ -116,6 +137,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     secrets: typeof secrets === 'function' ? secrets : (name) => secrets?.[name],
     engineVersion: packageVersion(),
     replayFlags: REPLAY_FLAGS,
+    owner: options.owner ?? `${hostname()}:${process.pid}:${random.uuid().slice(0, 8)}`,
+    leaseMs: options.leaseMs ?? 30_000,
+    parkAfterMs: options.parkAfterMs ?? 2_000,
   });
   const validate = (source: string | object, loadOptions: { path?: string } = {}) => loadDefinition(source, { jq, ...loadOptions });
   return {
@@ -132,6 +156,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     history: (executionId, range) => engine.history(executionId, range),
     rebuild: (executionId) => engine.rebuild(executionId),
     cancel: (executionId, reason) => engine.cancel(executionId, reason),
+    suspend: (executionId, reason) => engine.suspend(executionId, reason),
+    resume: (executionId) => engine.resume(executionId),
+    work: (workOptions) => engine.work(workOptions),
     publish(input) {
       const event = { specversion: '1.0', id: random.uuid(), time: isoInstant(clock.now()), ...input } as CloudEvent;
       const problems = cloudEventProblems(event);

@@ -40,7 +40,23 @@ export class HistoryWriteError extends Error {
   }
 }
 
+/**
+ * The run was taken out of memory on purpose — parked on a durable wait, or its claim was lost — and records
+ * nothing more; the execution resumes later by replay, in this process or another.
+ */
+export class RunStoppedError extends Error {
+  override readonly name = 'RunStoppedError';
+  constructor(readonly details: { executionId: string; reason: 'parked' | 'claim-lost' | 'suspended' | 'engine-closing' }) {
+    super(`execution ${details.executionId}: run stopped (${details.reason}); it resumes by replay`);
+  }
+}
+
 /** Failures of the engine itself (history, store), as opposed to workflow errors: never recorded as a task fault. */
 export function isEngineFailure(error: unknown): boolean {
-  return error instanceof NondeterminismError || error instanceof HistoryExhaustedError || error instanceof HistoryWriteError;
+  return (
+    error instanceof NondeterminismError ||
+    error instanceof HistoryExhaustedError ||
+    error instanceof HistoryWriteError ||
+    error instanceof RunStoppedError
+  );
 }

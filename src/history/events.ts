@@ -48,6 +48,9 @@ export interface EventDataMap {
     hash: string;
   };
   CancelRequested: { reason: string };
+  /** Administrative: the execution was suspended (it parks until resumed). */
+  Suspended: { reason: string };
+  Resumed: Record<string, never>;
   WorkflowCompleted: { key: string; output: Json };
   WorkflowFaulted: { key: string; error: Problem };
   WorkflowCancelled: { key: string; reason: string };

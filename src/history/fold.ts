@@ -38,6 +38,7 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
   };
   const tasks = new Map<string, MutableTask>();
   const openTimers = new Map<string, string>();
+  let isSuspended = false;
   const task = (key: string): MutableTask | undefined => tasks.get(visitOf(key));
   const end = (record: MutableTask | undefined, status: Phase, at: number): MutableTask | undefined => {
     if (record === undefined) return undefined;
@@ -104,6 +105,12 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
       case 'CancelRequested':
         state.cancelReason = event.data.reason;
         break;
+      case 'Suspended':
+        isSuspended = true;
+        break;
+      case 'Resumed':
+        isSuspended = false;
+        break;
       case 'WorkflowCompleted':
         state.status = 'completed';
         state.output = event.data.output;
@@ -123,7 +130,8 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
         break;
     }
   }
-  if (state.status === 'running' && openTimers.size > 0) state.status = 'waiting';
+  if (state.status === 'running' && isSuspended) state.status = 'suspended';
+  else if (state.status === 'running' && openTimers.size > 0) state.status = 'waiting';
   return state;
 }
 

@@ -36,6 +36,8 @@ export class Recorder {
   #headHash: string;
   #appends: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
+  #stopped: Error | undefined;
+  #pendingAppends = 0;
 
   constructor(options: RecorderOptions) {
     this.executionId = options.executionId;
@@ -129,6 +131,19 @@ export class Recorder {
     return this.#append(type, data, status);
   }
 
+  /**
+   * Stops this run's writes: every later `derive`, `capture` or append throws `error` and writes nothing. Used when
+   * the run is parked or its claim is lost; appends already issued still complete.
+   */
+  stop(error: Error): void {
+    this.#stopped ??= error;
+  }
+
+  /** True when every append issued so far has settled. */
+  get isIdle(): boolean {
+    return this.#pendingAppends === 0;
+  }
+
   /** Resolves once every append issued so far is durable (or rejects with the first failure). */
   async flush(): Promise<void> {
     await this.#appends;
@@ -136,6 +151,7 @@ export class Recorder {
   }
 
   #checkLive(key: string): void {
+    if (this.#stopped !== undefined) throw this.#stopped;
     if (this.#sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
     if (this.#failure !== undefined) throw this.#failure;
   }
@@ -161,6 +177,7 @@ export class Recorder {
   async #append<T extends EventType>(type: T, data: EventDataMap[T], status?: Phase): Promise<HistoryEvent<T>> {
     const sink = this.#sink;
     const key = (data as { key?: string }).key ?? type;
+    if (this.#stopped !== undefined) throw this.#stopped;
     if (sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
     if (this.#failure !== undefined) throw this.#failure;
     // Sequence and hash are fixed now, synchronously, so the order of appends is the order of calls.
@@ -178,10 +195,15 @@ export class Recorder {
         throw new HistoryWriteError({ executionId: this.executionId, seq }, { cause: error });
       }
     });
+    this.#pendingAppends += 1;
     this.#appends = written.catch((error: unknown) => {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));
     });
-    await written;
+    try {
+      await written;
+    } finally {
+      this.#pendingAppends -= 1;
+    }
     const keyed = (data as { key?: string }).key;
     if (keyed !== undefined) this.#byKey.set(keyed, event as AnyHistoryEvent);
     this.#produced.push(event as AnyHistoryEvent);

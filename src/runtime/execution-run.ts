@@ -19,6 +19,19 @@ export interface ContextCell {
   value: Json;
 }
 
+/**
+ * What the engine learns of a run's activity, to decide when it may be parked: a run whose every strand waits on a
+ * durable timer and that has no side effect in flight can leave memory and resume by replay when due.
+ */
+export interface RunObserver {
+  /** A strand began waiting until `wakeAt` (epoch ms), or for an event or child (`null`); call the result when done. */
+  waitBegan(wakeAt: number | null): () => void;
+  /** A side effect began; call the result when it settled. */
+  workBegan(): () => void;
+}
+
+const UNOBSERVED: RunObserver = { waitBegan: () => () => undefined, workBegan: () => () => undefined };
+
 /** One run of one execution: its definition, history door, ports and the state that spans tasks. */
 export class ExecutionRun {
   /** Visits per task reference: a retry or a jump back re-enters a task under a new visit number. */
@@ -34,6 +47,7 @@ export class ExecutionRun {
     readonly secrets: JsonObject,
     /** `$workflow`: `{ id, definition, input, startedAt }`. */
     readonly workflowArgument: JsonObject,
+    readonly observer: RunObserver = UNOBSERVED,
   ) {
     this.#redact = secretRedactor(secrets);
   }

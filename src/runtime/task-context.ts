@@ -140,11 +140,14 @@ export class TaskContext {
         'EffectCompleted',
         key,
         async () => {
+          const done = this.run.observer.workBegan();
           try {
             return { key, effect, result: await produce(this.signal) };
           } catch (error) {
             thrown = error;
             throw error;
+          } finally {
+            done();
           }
         },
         this.signal,
@@ -189,7 +192,12 @@ export class TaskContext {
       await recorder.capture('TimerFired', firedKey, async () => ({ key: firedKey }));
       return;
     }
-    await this.run.ports.clock.sleepUntil(started.data.firesAt, signal);
+    const done = this.run.observer.waitBegan(started.data.firesAt);
+    try {
+      await this.run.ports.clock.sleepUntil(started.data.firesAt, signal);
+    } finally {
+      done();
+    }
     await recorder.capture('TimerFired', firedKey, async () => ({ key: firedKey }), signal);
   }
 

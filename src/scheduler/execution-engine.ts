@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EventBus } from '../events/event-bus.js';
-import { HistoryExhaustedError } from '../history/errors.js';
+import { HistoryExhaustedError, RunStoppedError } from '../history/errors.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
 import type { ExecutionState } from '../history/execution-state.js';
 import { foldHistory, visitOf } from '../history/fold.js';
@@ -13,11 +13,11 @@ import type { Json, JsonObject } from '../model/json.js';
 import type { Problem } from '../model/problems.js';
 import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
-import { ExecutionRun, timeArgument } from '../runtime/execution-run.js';
+import { ExecutionRun, type RunObserver, timeArgument } from '../runtime/execution-run.js';
 import { runWorkflow } from '../runtime/interpreter.js';
 import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator } from '../runtime/ports.js';
-import { ExecutionExistsError, ExecutionNotFoundError } from '../store/errors.js';
-import type { Store } from '../store/store.js';
+import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError } from '../store/errors.js';
+import type { Claim, ClaimToken, ExecutionCommand, Store } from '../store/store.js';
 import type { EngineEventMap } from './engine-events.js';
 import { lifecycleEventsFor, referenceOfKey } from './lifecycle-events.js';
 
@@ -58,12 +58,39 @@ export interface ExecutionEngineDeps {
   readonly secrets: SecretProvider;
   readonly engineVersion: string;
   readonly replayFlags: readonly number[];
+  /** This process's claim owner id. */
+  readonly owner: string;
+  /** How long a claim lasts unless renewed (renewed every third of it while the run is in memory). */
+  readonly leaseMs: number;
+  /** A run whose every strand waits on a timer due at least this far ahead leaves memory (parks) until due. */
+  readonly parkAfterMs: number;
 }
 
+/** How one in-memory run ended: the execution ended, or the run left memory and the execution lives on. */
+type RunEnd = { kind: 'ended'; result: ExecutionResult } | { kind: 'parked'; wakeAt: number | null } | { kind: 'stopped' };
+
 interface ActiveExecution {
+  readonly claim: ClaimToken;
   readonly controller: AbortController;
   readonly recorder: Recorder;
-  readonly done: Promise<ExecutionResult>;
+  readonly done: Promise<RunEnd>;
+  /** Waits in progress (wake instant, or null for an event or a child) and side effects in flight. */
+  readonly waits: Map<symbol, number | null>;
+  effects: number;
+  /** Set when the run is parked: the instant it is due again (its waits unwind as it stops). */
+  parkedUntil?: number;
+}
+
+/** What `work()` does: how many executions at once, and when to stop. */
+export interface WorkOptions {
+  /** @default 10 */
+  readonly concurrency?: number;
+  /** Return once nothing is runnable and no timer falls due within `maxWaitMs`. */
+  readonly untilIdle?: boolean;
+  /** @default 60_000 */
+  readonly maxWaitMs?: number;
+  /** Stops the loop; runs in memory are parked (their claims released) before it returns. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -75,6 +102,14 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #definitions = new Map<string, Definition>();
   readonly #active = new Map<string, ActiveExecution>();
   readonly #closing = new AbortController();
+  /** Callers waiting for executions to end, across parks and resumes. */
+  readonly #results = new Map<string, { promise: Promise<ExecutionResult>; resolve: (result: ExecutionResult) => void }>();
+  /** Executions this engine parked (or waits on) and resumes itself when due; `work()` resumes every execution. */
+  readonly #tracked = new Map<string, number | null>();
+  #wakeLoop: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #isWorker = false;
+  #concurrency = 10;
 
   constructor(deps: ExecutionEngineDeps) {
     super();
@@ -151,8 +186,11 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       if (error instanceof ExecutionExistsError) return this.#existing(executionId, definition, input);
       throw error;
     }
-    const active = this.#launch(definition, [started], input, options.signal);
-    return { executionId, result: () => active.done };
+    const result = this.#resultOf(executionId);
+    const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() });
+    if (claim === undefined) throw new Error(`execution ${executionId} was claimed by another process as it started`);
+    this.#launch(claim, definition, [started], options.signal);
+    return { executionId, result: () => result };
   }
 
   async run(definition: Definition, options: StartOptions = {}): Promise<ExecutionResult> {
@@ -201,15 +239,56 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   }
 
   /** Cancels a running execution: `CancelRequested` is recorded, then its work is aborted. */
-  async cancel(executionId: string, reason = 'cancelled by request'): Promise<void> {
+  /**
+   * Cancels an execution: `CancelRequested` is recorded, in-flight side effects are aborted, children are cancelled,
+   * and the execution ends `cancelled`. When another process runs it, the request reaches that process at its next
+   * claim renewal; when nobody runs it, this engine replays it with the cancellation in force, which runs nothing
+   * new. Returns false when the execution had already ended.
+   */
+  async cancel(executionId: string, reason = 'cancelled by request'): Promise<boolean> {
+    return this.#command(executionId, { kind: 'cancel', reason });
+  }
+
+  /** Suspends an execution: it records `Suspended` and parks until resumed. False when it had already ended. */
+  async suspend(executionId: string, reason = 'suspended by request'): Promise<boolean> {
+    return this.#command(executionId, { kind: 'suspend', reason });
+  }
+
+  /** Resumes a suspended execution (a worker, or this engine if it tracks it, runs it on). False when it had ended. */
+  async resume(executionId: string): Promise<boolean> {
+    return this.#command(executionId, { kind: 'resume' });
+  }
+
+  async #command(executionId: string, command: ExecutionCommand): Promise<boolean> {
+    const record = await this.#deps.store.getExecution(executionId);
+    if (record === undefined) throw new ExecutionNotFoundError(executionId);
     const active = this.#active.get(executionId);
-    if (active === undefined) {
-      if ((await this.#deps.store.getExecution(executionId)) === undefined) throw new ExecutionNotFoundError(executionId);
-      return;
+    if (active !== undefined) {
+      await this.#apply(active, command);
+      return true;
     }
-    await active.recorder.appendUnkeyed('CancelRequested', { reason });
-    active.controller.abort(new CancelledError(reason));
-    await active.done.catch(() => undefined);
+    if (!(await this.#deps.store.requestCommand(executionId, command))) return false;
+    if (command.kind === 'resume' && !this.#tracked.has(executionId) && !this.#isWorker) return true;
+    // Nobody may be running it: take it (if free) so the command takes effect now; a cancellation runs nothing new.
+    const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() });
+    if (claim !== undefined) {
+      const ended = await this.#resume(claim);
+      await ended?.done;
+    }
+    return true;
+  }
+
+  /** Applies a command to a run in memory. */
+  async #apply(active: ActiveExecution, command: ExecutionCommand): Promise<void> {
+    if (command.kind === 'cancel') {
+      await active.recorder.appendUnkeyed('CancelRequested', { reason: command.reason });
+      active.controller.abort(new CancelledError(command.reason));
+      await active.done;
+    } else if (command.kind === 'suspend') {
+      await active.recorder.appendUnkeyed('Suspended', { reason: command.reason });
+      this.#stop(active, 'suspended');
+      await active.done;
+    }
   }
 
   /** Publishes a CloudEvent on the workflow bus (what `listen` consumes). */
@@ -222,16 +301,104 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return this.#deps.lifecycleBus.subscribe(listener);
   }
 
-  /** Cancels what runs, waits for it to record its end, and closes the store. Idempotent. */
+  /**
+   * Runs every runnable execution in the store — new, orphaned (its claim expired), or parked and due — until
+   * `signal` aborts or, with `untilIdle`, until nothing is runnable and no timer falls due within `maxWaitMs`.
+   * Resolves once the runs it holds are parked (nothing half-done is written).
+   */
+  async work(options: WorkOptions = {}): Promise<void> {
+    this.#isWorker = true;
+    this.#concurrency = options.concurrency ?? 10;
+    const maxWaitMs = options.maxWaitMs ?? 60_000;
+    const stop = options.signal;
+    const store = this.#deps.store;
+    while (stop?.aborted !== true && !this.#closing.signal.aborted) {
+      const capacity = this.#concurrency - this.#active.size;
+      const now = this.#deps.clock.now();
+      const claims = capacity > 0 ? await store.claimRunnable({ owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now, limit: capacity }) : [];
+      // Each resume returns once its run is in memory (it goes on in the background), so `#active` counts it.
+      await Promise.all(claims.map((claim) => this.#resume(claim)));
+      if (claims.length > 0) continue;
+      const nextWake = await store.nextWakeAt();
+      if (options.untilIdle === true && this.#active.size === 0 && (nextWake === undefined || nextWake > now + maxWaitMs)) break;
+      await this.#idle(nextWake, stop);
+    }
+    this.#isWorker = false;
+    await this.#parkAll();
+  }
+
+  /** Waits until the next wake-up, a local start or publish, a run ending, or a poll interval, whichever is first. */
+  async #idle(nextWake: number | undefined, stop: AbortSignal | undefined): Promise<void> {
+    const now = this.#deps.clock.now();
+    const interrupt = new AbortController();
+    this.#wakeLoop = () => interrupt.abort();
+    const until = Math.min(nextWake ?? Number.POSITIVE_INFINITY, now + POLL_MS);
+    const signals = [interrupt.signal, this.#closing.signal, ...(stop === undefined ? [] : [stop])];
+    await this.#deps.clock.sleepUntil(until, AbortSignal.any(signals)).catch(() => undefined);
+    this.#wakeLoop = undefined;
+  }
+
+  /** Stops the runs in memory without writing anything half-done, releases their claims, and closes the store. Idempotent. */
   async close(): Promise<void> {
-    if (!this.#closing.signal.aborted) this.#closing.abort(new CancelledError('the engine is closing'));
-    const running = [...this.#active.values()];
-    for (const active of running) active.controller.abort(new CancelledError('the engine is closing'));
-    await Promise.all(running.map((a) => a.done.catch(() => undefined)));
+    if (!this.#closing.signal.aborted) this.#closing.abort(new RunStoppedError({ executionId: '*', reason: 'engine-closing' }));
+    this.#wakeLoop?.();
+    await this.#loop;
+    await this.#parkAll();
     await this.#deps.store.close();
   }
 
-  #launch(definition: Definition, history: AnyHistoryEvent[], input: Json, signal: AbortSignal | undefined): ActiveExecution {
+  async #parkAll(): Promise<void> {
+    const running = [...this.#active.values()];
+    for (const active of running) this.#stop(active, 'engine-closing');
+    await Promise.all(running.map((a) => a.done));
+  }
+
+  /** Takes a run out of memory: it records nothing more and resumes later by replay. */
+  #stop(active: ActiveExecution, reason: RunStoppedError['details']['reason']): void {
+    const error = new RunStoppedError({ executionId: active.claim.executionId, reason });
+    active.recorder.stop(error);
+    active.controller.abort(error);
+  }
+
+  /** Resumes a claimed execution by replaying its history (definitions come from the store, never from files). */
+  async #resume(claim: Claim): Promise<ActiveExecution | undefined> {
+    try {
+      const history = await this.history(claim.executionId);
+      const first = history[0];
+      if (first?.type !== 'WorkflowStarted') throw new Error(`execution ${claim.executionId} has no WorkflowStarted`);
+      const definition = await this.#definitionFor(first.data.definitionHash);
+      const state = foldHistory(history);
+      const command = claim.command ?? (await this.#deps.store.takeCommand(claim));
+      if (claim.command !== undefined) await this.#deps.store.takeCommand(claim);
+      if (command?.kind === 'resume' && state.status === 'suspended') {
+        const resumed = await this.#appendAdministrative(claim, history, 'Resumed', {});
+        return this.#launch(claim, definition, resumed);
+      }
+      if (state.status === 'suspended' && command?.kind !== 'cancel') {
+        await this.#deps.store.releaseClaim(claim, { wakeAt: null });
+        return undefined;
+      }
+      const active = this.#launch(claim, definition, history);
+      if (command !== undefined && command.kind !== 'resume') await this.#apply(active, command);
+      return active;
+    } catch (error) {
+      await this.#deps.store.releaseClaim(claim).catch(() => undefined);
+      this.emit('listener:error', { error });
+      return undefined;
+    }
+  }
+
+  /** Appends an administrative event under a claim, outside a run, and returns the longer history. */
+  async #appendAdministrative<T extends 'Resumed'>(claim: ClaimToken, history: AnyHistoryEvent[], type: T, data: HistoryEvent<T>['data']): Promise<AnyHistoryEvent[]> {
+    const last = history.at(-1);
+    const seq = (last?.seq ?? 0) + 1;
+    const at = this.#deps.clock.now();
+    const event = { seq, type, at, data, hash: eventHash(last?.hash ?? GENESIS_HASH, { seq, type, at, data: data }) } as AnyHistoryEvent;
+    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: seq - 1, events: [toEventRow(event)], claim, status: 'running' });
+    return [...history, event];
+  }
+
+  #launch(claim: ClaimToken, definition: Definition, history: AnyHistoryEvent[], signal?: AbortSignal): ActiveExecution {
     const first = history[0] as HistoryEvent<'WorkflowStarted'>;
     const executionId = first.data.executionId;
     const store = this.#deps.store;
@@ -243,7 +410,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       sink: async (events, status) => {
         const firstEvent = events[0];
         if (firstEvent === undefined) return;
-        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), ...(status === undefined ? {} : { status }) });
+        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, ...(status === undefined ? {} : { status }) });
       },
       onEvent: (event, isReplayed) => {
         if (!isReplayed) this.#announce(event, first.data, visits);
@@ -253,24 +420,142 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const onAbort = () => controller.abort(new CancelledError(signal?.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted === true) onAbort();
-    const run = this.#executionRun(executionId, definition, recorder, this.#ports(definition), first);
-    const done = (async (): Promise<ExecutionResult> => {
+    const cancel = history.find((event) => event.type === 'CancelRequested');
+    if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
+    const waits = new Map<symbol, number | null>();
+    const active: ActiveExecution = { claim, controller, recorder, waits, effects: 0, done: Promise.resolve({ kind: 'stopped' }) };
+    const run = this.#executionRun(executionId, definition, recorder, this.#ports(definition), first, this.#observer(active));
+    const renewal = setInterval(() => void this.#renew(active), Math.max(50, Math.floor(this.#deps.leaseMs / 3)));
+    const done = (async (): Promise<RunEnd> => {
       try {
-        this.#announce(first, first.data, visits);
-        const outcome = await runWorkflow(run, input, controller.signal);
+        if (history.length === 1) this.#announce(first, first.data, visits);
+        const outcome = await runWorkflow(run, first.data.input, controller.signal);
         await recorder.flush();
-        return { executionId, ...outcome };
+        const result: ExecutionResult = { executionId, ...outcome };
+        await store.releaseClaim(claim);
+        this.#settle(result);
+        return { kind: 'ended', result };
+      } catch (error) {
+        if (!(error instanceof RunStoppedError) && !(error instanceof LeaseLostError) && !(error instanceof Error && error.cause instanceof LeaseLostError)) throw error;
+        await recorder.flush().catch(() => undefined);
+        if (error instanceof RunStoppedError && error.details.reason !== 'claim-lost') {
+          const wakeAt = error.details.reason === 'parked' ? (active.parkedUntil ?? null) : error.details.reason === 'suspended' ? null : undefined;
+          if (wakeAt === undefined) {
+            await store.releaseClaim(claim);
+            return { kind: 'stopped' };
+          }
+          await store.releaseClaim(claim, { wakeAt });
+          if (!this.#isWorker || this.#results.has(executionId)) this.#track(executionId, wakeAt);
+          return { kind: 'parked', wakeAt };
+        }
+        return { kind: 'stopped' };
       } finally {
+        clearInterval(renewal);
         signal?.removeEventListener('abort', onAbort);
         this.#active.delete(executionId);
+        this.#wakeLoop?.();
       }
     })();
-    const active = { controller, recorder, done };
-    this.#active.set(executionId, active);
-    return active;
+    const tracked: ActiveExecution = Object.assign(active, { done });
+    this.#active.set(executionId, tracked);
+    this.#tracked.delete(executionId);
+    return tracked;
   }
 
-  #executionRun(executionId: string, definition: Definition, recorder: Recorder, ports: RuntimePorts, first: HistoryEvent<'WorkflowStarted'>): ExecutionRun {
+  /** Renews the claim of a run in memory and applies any command another process sent; a lost claim stops the run. */
+  async #renew(active: ActiveExecution): Promise<void> {
+    try {
+      const renewed = await this.#deps.store.renewClaim(active.claim, { leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() });
+      if (renewed.command !== undefined) {
+        await this.#deps.store.takeCommand(active.claim);
+        await this.#apply(active, renewed.command);
+      }
+    } catch (error) {
+      if (error instanceof LeaseLostError) this.#stop(active, 'claim-lost');
+    }
+  }
+
+  /** Watches a run's waits and side effects: when every strand waits on a timer far enough ahead, the run parks. */
+  #observer(active: ActiveExecution): RunObserver {
+    const check = () => {
+      if (this.#active.get(active.claim.executionId) !== active || active.effects > 0 || active.waits.size === 0) return;
+      if (!active.recorder.isIdle) return;
+      const wakeAt = earliest(active.waits);
+      // Waits on events or children keep the run in memory until durable subscriptions land (see the issue notes).
+      if (wakeAt === null || [...active.waits.values()].some((at) => at === null)) return;
+      if (wakeAt - this.#deps.clock.now() < this.#deps.parkAfterMs) return;
+      active.parkedUntil = wakeAt;
+      this.#stop(active, 'parked');
+    };
+    return {
+      waitBegan: (wakeAt) => {
+        const id = Symbol('wait');
+        active.waits.set(id, wakeAt);
+        setImmediate(check);
+        return () => {
+          active.waits.delete(id);
+        };
+      },
+      workBegan: () => {
+        active.effects += 1;
+        return () => {
+          active.effects -= 1;
+        };
+      },
+    };
+  }
+
+  /** Remembers an execution this engine must resume when due, and wakes the loop that does it. */
+  #track(executionId: string, wakeAt: number | null): void {
+    this.#tracked.set(executionId, wakeAt);
+    this.#loop ??= this.#trackLoop().finally(() => {
+      this.#loop = undefined;
+    });
+    this.#wakeLoop?.();
+  }
+
+  /** Resumes the executions this engine parked, each when due (a worker's `work()` loop covers all of them). */
+  async #trackLoop(): Promise<void> {
+    while (this.#tracked.size > 0 && !this.#closing.signal.aborted) {
+      if (this.#isWorker) return;
+      const now = this.#deps.clock.now();
+      for (const [executionId, wakeAt] of [...this.#tracked]) {
+        const record = await this.#deps.store.getExecution(executionId);
+        if (record === undefined || ['completed', 'faulted', 'cancelled'].includes(record.status)) {
+          this.#tracked.delete(executionId);
+          if (record !== undefined) this.#settle(resultOf(foldHistory(await this.history(executionId))));
+          continue;
+        }
+        const due = record.wakeAt === undefined ? wakeAt : record.wakeAt;
+        if (due === null || due > now) continue;
+        const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now });
+        if (claim !== undefined) await this.#resume(claim);
+      }
+      const next = [...this.#tracked.values()].filter((at): at is number => at !== null);
+      await this.#idle(next.length === 0 ? undefined : Math.min(...next), undefined);
+    }
+  }
+
+  /** The result promise of an execution, shared by every caller; settled when it ends, wherever it ran. */
+  #resultOf(executionId: string): Promise<ExecutionResult> {
+    let entry = this.#results.get(executionId);
+    if (entry === undefined) {
+      let resolve: (result: ExecutionResult) => void = () => undefined;
+      const promise = new Promise<ExecutionResult>((r) => {
+        resolve = r;
+      });
+      entry = { promise, resolve };
+      this.#results.set(executionId, entry);
+    }
+    return entry.promise;
+  }
+
+  #settle(result: ExecutionResult): void {
+    this.#results.get(result.executionId)?.resolve(result);
+    this.#results.delete(result.executionId);
+  }
+
+  #executionRun(executionId: string, definition: Definition, recorder: Recorder, ports: RuntimePorts, first: HistoryEvent<'WorkflowStarted'>, observer?: RunObserver): ExecutionRun {
     const secrets: JsonObject = {};
     for (const name of first.data.secretNames) {
       const value = this.#deps.secrets(name);
@@ -282,7 +567,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       input: first.data.input,
       startedAt: timeArgument(first.at),
     };
-    return new ExecutionRun(executionId, definition, recorder, ports, secrets, workflowArgument);
+    return new ExecutionRun(executionId, definition, recorder, ports, secrets, workflowArgument, observer);
   }
 
   #ports(definition: Definition): RuntimePorts {
@@ -321,10 +606,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     if (first?.type !== 'WorkflowStarted' || first.data.definitionHash !== definition.hash || canonicalJson(first.data.input) !== canonicalJson(input)) {
       throw new ExecutionExistsError(executionId);
     }
-    const active = this.#active.get(executionId);
-    if (active !== undefined) return { executionId, result: () => active.done };
     const state = foldHistory(history);
-    return { executionId, result: async () => resultOf(state) };
+    if (state.status === 'completed' || state.status === 'faulted' || state.status === 'cancelled') {
+      return { executionId, result: async () => resultOf(state) };
+    }
+    const result = this.#resultOf(executionId);
+    if (!this.#active.has(executionId)) this.#track(executionId, 0);
+    return { executionId, result: () => result };
   }
 
   async #definitionFor(hash: string): Promise<Definition> {
@@ -387,6 +675,15 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       if (this.listenerCount('listener:error') > 0) this.emit('listener:error', { error });
     }
   }
+}
+
+/** How often an idle loop looks at the store even when nothing told it to (another process may have written). */
+const POLL_MS = 250;
+
+/** The earliest timed wait, or null when some wait is for an event or a child only. */
+function earliest(waits: Map<symbol, number | null>): number | null {
+  const times = [...waits.values()].filter((at): at is number => at !== null);
+  return times.length === 0 ? null : Math.min(...times);
 }
 
 function resultOf(state: ExecutionState): ExecutionResult {

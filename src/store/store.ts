@@ -26,8 +26,103 @@ export interface Store {
   readEvents(input: ReadEventsInput): Promise<EventRow[]>;
   getExecution(executionId: string): Promise<ExecutionRecord | undefined>;
   listExecutions(filter?: ExecutionFilter): Promise<ExecutionRecord[]>;
+
+  /**
+   * Claims one execution for `owner` when it is not terminal and its claim is free, expired or already `owner`'s.
+   * Every new claim increments the epoch. Undefined when another owner holds a live claim or the execution ended.
+   */
+  claimExecution(input: ClaimInput & { readonly executionId: string }): Promise<Claim | undefined>;
+  /**
+   * Claims up to `limit` runnable executions, oldest first: not terminal, claim free or expired, and not parked or
+   * parked with `wakeAt <= now` (a pending command or a delivered event makes a parked execution due at once).
+   */
+  claimRunnable(input: ClaimInput & { readonly limit: number }): Promise<Claim[]>;
+  /** Extends a live claim and returns it with any pending command. Throws `LeaseLostError` if the claim moved on. */
+  renewClaim(claim: ClaimToken, input: { readonly leaseMs: number; readonly now: number }): Promise<Claim>;
+  /**
+   * Gives a claim up (no-op if it already moved on). With `park`, the execution sleeps until `wakeAt` (`null`: until
+   * an event or a command wakes it) and `claimRunnable` skips it meanwhile.
+   */
+  releaseClaim(claim: ClaimToken, park?: { readonly wakeAt: number | null }): Promise<void>;
+  /** The earliest `wakeAt` among parked, non-terminal executions; undefined when none waits on time. */
+  nextWakeAt(): Promise<number | undefined>;
+  /**
+   * Asks whoever runs the execution to cancel, suspend or resume it, and makes it due. Returns false when the
+   * execution is terminal (nothing to do).
+   */
+  requestCommand(executionId: string, command: ExecutionCommand): Promise<boolean>;
+  /** Takes the pending command of an execution the caller has claimed (clearing it). */
+  takeCommand(claim: ClaimToken): Promise<ExecutionCommand | undefined>;
+
+  /** Keeps the folded state at `seq`; storing a snapshot at an existing `seq` replaces it. */
+  putSnapshot(snapshot: Snapshot): Promise<void>;
+  /** The latest snapshot at or before `atSeq` (default: the latest). */
+  getSnapshot(executionId: string, atSeq?: number): Promise<Snapshot | undefined>;
+
+  /** Stores content once under its hash (a second put of the same hash is a no-op). */
+  putBlob(hash: string, content: string): Promise<void>;
+  getBlob(hash: string): Promise<string | undefined>;
+
+  /**
+   * Accepts a published CloudEvent into the inbox, deduplicated on (source, id): a repeat returns
+   * `{ isAccepted: false }` and delivers nothing. An accepted event is delivered to every subscription that exists
+   * now (fan-out), and the executions holding them become due.
+   */
+  publishEvent(event: InboxEvent): Promise<{ readonly isAccepted: boolean; readonly seq: number }>;
+  /** Opens a subscription (idempotent on execution + key); it receives events accepted from now on. */
+  subscribe(subscription: { readonly executionId: string; readonly key: string; readonly createdAt: number }): Promise<void>;
+  unsubscribe(subscription: { readonly executionId: string; readonly key: string }): Promise<void>;
+  /** Events delivered to a subscription after inbox seq `afterSeq`, in acceptance order. */
+  deliveries(input: { readonly executionId: string; readonly key: string; readonly afterSeq: number }): Promise<InboxEntry[]>;
+
   /** Idempotent: releases what the store holds. */
   close(): Promise<void>;
+}
+
+export interface ClaimInput {
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Epoch ms: the store never reads a clock, so tests and replays decide time. */
+  readonly now: number;
+}
+
+/** What fences a write: the owner and the epoch of its claim. */
+export interface ClaimToken {
+  readonly executionId: string;
+  readonly owner: string;
+  readonly epoch: number;
+}
+
+/** A live claim: the right to run one execution until `expiresAt` (renewed while it runs). */
+export interface Claim extends ClaimToken {
+  readonly expiresAt: number;
+  readonly command?: ExecutionCommand;
+}
+
+export type ExecutionCommand =
+  | { readonly kind: 'cancel'; readonly reason: string }
+  | { readonly kind: 'suspend'; readonly reason: string }
+  | { readonly kind: 'resume' };
+
+export interface Snapshot {
+  readonly executionId: string;
+  readonly seq: number;
+  /** The folded state as JSON text. */
+  readonly state: string;
+}
+
+export interface InboxEvent {
+  readonly source: string;
+  readonly id: string;
+  readonly type: string;
+  /** The whole CloudEvent as JSON text. */
+  readonly event: string;
+  readonly acceptedAt: number;
+}
+
+export interface InboxEntry extends InboxEvent {
+  /** Position in the inbox: acceptance order, gap-free per store. */
+  readonly seq: number;
 }
 
 export interface StoredDefinition {
@@ -67,6 +162,10 @@ export interface ExecutionRecord extends NewExecution {
   readonly updatedAt: number;
   /** The head: `seq` of the last event. */
   readonly seq: number;
+  /** Parked until this instant (epoch ms); `null` parked until an event or a command; absent when not parked. */
+  readonly wakeAt?: number | null;
+  /** The current claim, if any (it may have expired). */
+  readonly claim?: Claim;
 }
 
 export interface AppendInput {
@@ -75,6 +174,12 @@ export interface AppendInput {
   readonly events: readonly EventRow[];
   /** The execution's phase after these events, kept in the executions index. */
   readonly status?: Phase;
+  /**
+   * The writer's claim. A fenced append whose claim is no longer the execution's current one (expired and taken,
+   * released) throws `LeaseLostError` and writes nothing, so a paused or partitioned worker cannot write after
+   * losing its claim.
+   */
+  readonly claim?: ClaimToken;
 }
 
 export interface AppendResult {

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExecutionExistsError, ExecutionNotFoundError, StoreConflictError } from '../../src/store/errors.js';
-import type { EventRow, NewExecution, Store, StoredDefinition } from '../../src/store/store.js';
+import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError, StoreConflictError, StoreLimitError } from '../../src/store/errors.js';
+import type { Claim, EventRow, InboxEvent, NewExecution, Store, StoredDefinition } from '../../src/store/store.js';
 
 /** A row as the history layer would write it; the store treats it as opaque. */
 export function row(seq: number, type = 'TaskCompleted', data: string = JSON.stringify({ key: `k${seq}`, z: 1, a: 2 })): EventRow {
@@ -21,7 +21,12 @@ function definition(hash: string, fields: Partial<StoredDefinition> = {}): Store
   return { hash, namespace: 'ns', name: 'wf', version: '1.0.0', source: '{"document":{"z":1,"a":2}}', ...fields };
 }
 
-export function storeContract(name: string, open: () => Promise<Store>): void {
+export interface StoreContractOptions {
+  /** Opens an empty store with these limits; back ends without limits (memory) leave it out and skip those cases. */
+  readonly openWithLimits?: (limits: { readonly maxPayloadBytes: number; readonly maxHistoryEvents: number }) => Promise<Store>;
+}
+
+export function storeContract(name: string, open: () => Promise<Store>, options: StoreContractOptions = {}): void {
   const withStore = (title: string, body: (store: Store) => Promise<void>): void => {
     test(`${name} store: ${title}`, async (t) => {
       const store = await open();
@@ -192,9 +197,389 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.deepEqual(await hashes({ namespace: 'elsewhere' }), ['h4']);
   });
 
+  claimCases(withStore);
+  commandCases(withStore);
+  snapshotAndBlobCases(withStore);
+  inboxCases(withStore);
+  limitCases(name, options.openWithLimits);
+
   test(`${name} store: close is idempotent`, async () => {
     const store = await open();
     await store.close();
     await store.close();
+  });
+}
+
+type WithStore = (title: string, body: (store: Store) => Promise<void>) => void;
+
+const LEASE_MS = 30_000;
+const NOW = 10_000;
+
+/** Creates a running execution with its WorkflowStarted event. */
+async function start(store: Store, executionId: string, fields: Partial<NewExecution> = {}): Promise<void> {
+  await store.createExecution(newExecution(executionId, fields), [row(1, 'WorkflowStarted')]);
+}
+
+function claimBy(owner: string, now = NOW) {
+  return { owner, leaseMs: LEASE_MS, now };
+}
+
+async function mustClaim(store: Store, executionId: string, owner: string, now = NOW): Promise<Claim> {
+  const claim = await store.claimExecution({ executionId, ...claimBy(owner, now) });
+  assert.ok(claim !== undefined, `${owner} could not claim ${executionId} at ${now}`);
+  return claim;
+}
+
+async function complete(store: Store, executionId: string): Promise<void> {
+  const head = (await store.getExecution(executionId))?.seq ?? 0;
+  await store.append({ executionId, expectedSeq: head, events: [row(head + 1, 'WorkflowCompleted')], status: 'completed' });
+}
+
+const runnableIds = async (store: Store, owner: string, now: number, limit = 10) =>
+  (await store.claimRunnable({ ...claimBy(owner, now), limit })).map((c) => c.executionId);
+
+function claimCases(withStore: WithStore): void {
+  withStore('claimExecution takes a free execution at epoch 1 until now + leaseMs, and getExecution shows the claim', async (store) => {
+    await start(store, 'e1');
+    const claim = await store.claimExecution({ executionId: 'e1', ...claimBy('w1') });
+    assert.deepEqual(claim, { executionId: 'e1', owner: 'w1', epoch: 1, expiresAt: NOW + LEASE_MS });
+    assert.deepEqual((await store.getExecution('e1'))?.claim, claim);
+  });
+
+  withStore('claimExecution refuses a live claim of another owner and takes it once expired, at a new epoch', async (store) => {
+    await start(store, 'e1');
+    const first = await mustClaim(store, 'e1', 'w1');
+    assert.equal(await store.claimExecution({ executionId: 'e1', ...claimBy('w2', first.expiresAt - 1) }), undefined);
+    assert.equal((await store.getExecution('e1'))?.claim?.owner, 'w1', 'a refused claim changes nothing');
+    const second = await store.claimExecution({ executionId: 'e1', ...claimBy('w2', first.expiresAt) });
+    assert.deepEqual(second, { executionId: 'e1', owner: 'w2', epoch: 2, expiresAt: first.expiresAt + LEASE_MS });
+  });
+
+  withStore('claimExecution by the owner of a live claim claims again at the next epoch', async (store) => {
+    await start(store, 'e1');
+    await mustClaim(store, 'e1', 'w1');
+    assert.equal((await mustClaim(store, 'e1', 'w1', NOW + 5)).epoch, 2);
+  });
+
+  withStore('claimExecution of a finished or unknown execution is undefined', async (store) => {
+    await start(store, 'e1');
+    await complete(store, 'e1');
+    assert.equal(await store.claimExecution({ executionId: 'e1', ...claimBy('w1') }), undefined);
+    assert.equal(await store.claimExecution({ executionId: 'nobody', ...claimBy('w1') }), undefined);
+    assert.equal((await store.getExecution('e1'))?.claim, undefined);
+  });
+
+  withStore('epochs only grow: a claim after a release never reuses an epoch', async (store) => {
+    await start(store, 'e1');
+    const first = await mustClaim(store, 'e1', 'w1');
+    await store.releaseClaim(first);
+    assert.equal((await store.getExecution('e1'))?.claim, undefined);
+    const second = await mustClaim(store, 'e1', 'w1');
+    assert.equal(second.epoch, 2);
+    await store.releaseClaim(second, { wakeAt: null });
+    assert.equal((await store.getExecution('e1'))?.claim, undefined);
+    await store.requestCommand('e1', { kind: 'resume' });
+    assert.deepEqual((await store.claimRunnable({ ...claimBy('w2'), limit: 1 })).map((c) => c.epoch), [3]);
+  });
+
+  withStore('claimRunnable claims oldest first, up to limit, skipping finished executions and live claims', async (store) => {
+    await start(store, 'c', { createdAt: 3 });
+    await start(store, 'a', { createdAt: 1 });
+    await start(store, 'd', { createdAt: 4 });
+    await start(store, 'b', { createdAt: 2 });
+    await start(store, 'done', { createdAt: 0 });
+    await complete(store, 'done');
+    await mustClaim(store, 'b', 'other');
+    const claims = await store.claimRunnable({ ...claimBy('w1'), limit: 2 });
+    assert.deepEqual(claims.map((c) => [c.executionId, c.owner, c.epoch, c.expiresAt]), [['a', 'w1', 1, NOW + LEASE_MS], ['c', 'w1', 1, NOW + LEASE_MS]]);
+    assert.deepEqual(await runnableIds(store, 'w1', NOW), ['d'], 'the caller\'s own live claims are not runnable either');
+    assert.deepEqual(await runnableIds(store, 'w1', NOW), []);
+    assert.deepEqual(await store.claimRunnable({ ...claimBy('w1'), limit: 0 }), []);
+  });
+
+  withStore('claimRunnable takes over expired claims at a new epoch', async (store) => {
+    await start(store, 'e1');
+    const lost = await mustClaim(store, 'e1', 'w1');
+    assert.deepEqual(await runnableIds(store, 'w2', lost.expiresAt - 1), []);
+    const [taken] = await store.claimRunnable({ ...claimBy('w2', lost.expiresAt), limit: 5 });
+    assert.deepEqual(taken, { executionId: 'e1', owner: 'w2', epoch: 2, expiresAt: lost.expiresAt + LEASE_MS });
+  });
+
+  withStore('claimRunnable skips a parked execution until its wakeAt, and one parked without wakeAt until woken', async (store) => {
+    await start(store, 'timer', { createdAt: 1 });
+    await start(store, 'listener', { createdAt: 2 });
+    await store.releaseClaim(await mustClaim(store, 'timer', 'w1'), { wakeAt: 20_000 });
+    await store.releaseClaim(await mustClaim(store, 'listener', 'w1'), { wakeAt: null });
+    assert.equal((await store.getExecution('timer'))?.wakeAt, 20_000);
+    assert.equal((await store.getExecution('listener'))?.wakeAt, null);
+    assert.deepEqual(await runnableIds(store, 'w2', 19_999), []);
+    assert.deepEqual(await runnableIds(store, 'w2', 20_000), ['timer']);
+    assert.equal((await store.getExecution('timer'))?.wakeAt, undefined, 'a claim unparks');
+    const farFuture = Number.MAX_SAFE_INTEGER - LEASE_MS;
+    assert.ok(!(await runnableIds(store, 'w3', farFuture)).includes('listener'), 'no time wakes an execution parked until an event');
+  });
+
+  withStore('nextWakeAt is the earliest wakeAt among parked live executions, undefined when none waits on time', async (store) => {
+    assert.equal(await store.nextWakeAt(), undefined);
+    for (const id of ['late', 'early', 'event', 'finished']) await start(store, id);
+    await store.releaseClaim(await mustClaim(store, 'event', 'w1'), { wakeAt: null });
+    assert.equal(await store.nextWakeAt(), undefined, 'parked until an event is not a time');
+    await store.releaseClaim(await mustClaim(store, 'late', 'w1'), { wakeAt: 50_000 });
+    await store.releaseClaim(await mustClaim(store, 'early', 'w1'), { wakeAt: 40_000 });
+    await store.releaseClaim(await mustClaim(store, 'finished', 'w1'), { wakeAt: 30_000 });
+    assert.equal(await store.nextWakeAt(), 30_000);
+    await complete(store, 'finished');
+    assert.equal(await store.nextWakeAt(), 40_000, 'a finished execution waits for nothing');
+    await mustClaim(store, 'early', 'w1', 40_000);
+    assert.equal(await store.nextWakeAt(), 50_000, 'a claimed execution is no longer parked');
+  });
+
+  withStore('renewClaim extends a live claim and keeps its epoch', async (store) => {
+    await start(store, 'e1');
+    const claim = await mustClaim(store, 'e1', 'w1');
+    const renewed = await store.renewClaim(claim, { leaseMs: 60_000, now: NOW + 1_000 });
+    assert.deepEqual(renewed, { executionId: 'e1', owner: 'w1', epoch: 1, expiresAt: NOW + 61_000 });
+    assert.deepEqual((await store.getExecution('e1'))?.claim, renewed);
+    assert.equal(await store.claimExecution({ executionId: 'e1', ...claimBy('w2', NOW + LEASE_MS) }), undefined, 'the renewal holds');
+  });
+
+  withStore('renewClaim after the claim moved on throws LeaseLostError naming the current owner', async (store) => {
+    await start(store, 'e1');
+    const lost = await mustClaim(store, 'e1', 'w1');
+    await mustClaim(store, 'e1', 'w2', lost.expiresAt);
+    await assert.rejects(store.renewClaim(lost, { leaseMs: LEASE_MS, now: lost.expiresAt + 1 }), (error: unknown) => {
+      assert.ok(error instanceof LeaseLostError);
+      assert.deepEqual(error.details, { executionId: 'e1', owner: 'w1', epoch: 1, currentOwner: 'w2', currentEpoch: 2 });
+      return true;
+    });
+    assert.equal((await store.getExecution('e1'))?.claim?.owner, 'w2');
+  });
+
+  withStore('renewClaim after a release throws LeaseLostError; of an unknown execution ExecutionNotFoundError', async (store) => {
+    await start(store, 'e1');
+    const claim = await mustClaim(store, 'e1', 'w1');
+    await store.releaseClaim(claim);
+    await assert.rejects(store.renewClaim(claim, { leaseMs: LEASE_MS, now: NOW }), LeaseLostError);
+    await assert.rejects(store.renewClaim({ ...claim, executionId: 'nobody' }, { leaseMs: LEASE_MS, now: NOW }), ExecutionNotFoundError);
+  });
+
+  withStore('releaseClaim frees the execution at once; a stale token\'s release changes nothing', async (store) => {
+    await start(store, 'e1');
+    const first = await mustClaim(store, 'e1', 'w1');
+    await store.releaseClaim(first);
+    const second = await mustClaim(store, 'e1', 'w2');
+    await store.releaseClaim(first, { wakeAt: null });
+    const record = await store.getExecution('e1');
+    assert.deepEqual(record?.claim, second);
+    assert.equal(record?.wakeAt, undefined);
+    await store.releaseClaim({ executionId: 'nobody', owner: 'w1', epoch: 1 });
+  });
+
+  withStore('a fenced append from a claim another owner took throws LeaseLostError and writes nothing', async (store) => {
+    await start(store, 'e1');
+    const lost = await mustClaim(store, 'e1', 'w1');
+    await mustClaim(store, 'e1', 'w2', lost.expiresAt);
+    await assert.rejects(store.append({ executionId: 'e1', expectedSeq: 1, events: [row(2)], status: 'completed', claim: lost }), (error: unknown) => {
+      assert.ok(error instanceof LeaseLostError);
+      assert.equal(error.details.currentOwner, 'w2');
+      return true;
+    });
+    assert.deepEqual((await store.readEvents({ executionId: 'e1' })).map((e) => e.seq), [1]);
+    assert.equal((await store.getExecution('e1'))?.status, 'running');
+  });
+
+  withStore('a fenced append from a released claim throws LeaseLostError; an unfenced one is administrative', async (store) => {
+    await start(store, 'e1');
+    const claim = await mustClaim(store, 'e1', 'w1');
+    await store.releaseClaim(claim);
+    await assert.rejects(store.append({ executionId: 'e1', expectedSeq: 1, events: [row(2)], claim }), LeaseLostError);
+    assert.deepEqual(await store.append({ executionId: 'e1', expectedSeq: 1, events: [row(2)] }), { seq: 2 });
+  });
+
+  withStore('a fenced append from the current claim is written, even past expiry while nobody took it', async (store) => {
+    await start(store, 'e1');
+    const claim = await mustClaim(store, 'e1', 'w1');
+    assert.deepEqual(await store.append({ executionId: 'e1', expectedSeq: 1, events: [row(2)], claim }), { seq: 2 });
+    assert.equal(await store.claimExecution({ executionId: 'e1', ...claimBy('w2', NOW + 1) }), undefined);
+    assert.deepEqual(await store.append({ executionId: 'e1', expectedSeq: 2, events: [row(3)], claim }), { seq: 3 });
+  });
+}
+
+function commandCases(withStore: WithStore): void {
+  withStore('requestCommand on a finished execution returns false and leaves nothing pending', async (store) => {
+    await start(store, 'e1');
+    assert.equal(await store.requestCommand('e1', { kind: 'cancel', reason: 'operator' }), true);
+    await start(store, 'e2');
+    await complete(store, 'e2');
+    assert.equal(await store.requestCommand('e2', { kind: 'cancel', reason: 'operator' }), false);
+    await assert.rejects(store.requestCommand('nobody', { kind: 'resume' }), ExecutionNotFoundError);
+  });
+
+  withStore('a claim carries the pending command; takeCommand returns it once and clears it', async (store) => {
+    await start(store, 'e1');
+    await store.requestCommand('e1', { kind: 'suspend', reason: 'maintenance' });
+    await store.requestCommand('e1', { kind: 'cancel', reason: 'operator' });
+    const claim = await mustClaim(store, 'e1', 'w1');
+    assert.deepEqual(claim.command, { kind: 'cancel', reason: 'operator' }, 'the latest request wins');
+    assert.deepEqual((await store.renewClaim(claim, { leaseMs: LEASE_MS, now: NOW })).command, { kind: 'cancel', reason: 'operator' });
+    assert.deepEqual(await store.takeCommand(claim), { kind: 'cancel', reason: 'operator' });
+    assert.equal(await store.takeCommand(claim), undefined);
+    assert.equal((await store.renewClaim(claim, { leaseMs: LEASE_MS, now: NOW })).command, undefined);
+  });
+
+  withStore('takeCommand with a claim that moved on throws LeaseLostError and keeps the command', async (store) => {
+    await start(store, 'e1');
+    const lost = await mustClaim(store, 'e1', 'w1');
+    await store.requestCommand('e1', { kind: 'resume' });
+    const current = await mustClaim(store, 'e1', 'w2', lost.expiresAt);
+    await assert.rejects(store.takeCommand(lost), LeaseLostError);
+    assert.deepEqual(await store.takeCommand(current), { kind: 'resume' });
+    await assert.rejects(store.takeCommand({ executionId: 'nobody', owner: 'w1', epoch: 1 }), ExecutionNotFoundError);
+  });
+
+  withStore('a command makes a parked execution due at once, and a park with a pending command does not sleep', async (store) => {
+    await start(store, 'e1');
+    await start(store, 'e2');
+    await store.releaseClaim(await mustClaim(store, 'e1', 'w1'), { wakeAt: null });
+    await store.releaseClaim(await mustClaim(store, 'e2', 'w1'), { wakeAt: 99_000 });
+    assert.deepEqual(await runnableIds(store, 'w2', NOW), []);
+    await store.requestCommand('e1', { kind: 'cancel', reason: 'operator' });
+    await store.requestCommand('e2', { kind: 'suspend', reason: 'operator' });
+    assert.equal(await store.nextWakeAt(), 0, 'a woken execution is due now');
+    const claims = await store.claimRunnable({ ...claimBy('w2'), limit: 5 });
+    assert.deepEqual(claims.map((c) => [c.executionId, c.command?.kind]), [['e1', 'cancel'], ['e2', 'suspend']]);
+    const e1 = claims[0] as Claim;
+    await store.releaseClaim(e1, { wakeAt: null });
+    assert.deepEqual(await runnableIds(store, 'w3', NOW), ['e1'], 'the untaken command keeps it due');
+  });
+}
+
+function snapshotAndBlobCases(withStore: WithStore): void {
+  withStore('getSnapshot returns the latest snapshot at or before a seq; a put at the same seq replaces it', async (store) => {
+    await start(store, 'e1');
+    assert.equal(await store.getSnapshot('e1'), undefined);
+    await store.putSnapshot({ executionId: 'e1', seq: 10, state: '{"at":10}' });
+    await store.putSnapshot({ executionId: 'e1', seq: 5, state: '{"at":5}' });
+    await store.putSnapshot({ executionId: 'e2', seq: 7, state: '{"of":"e2"}' });
+    assert.deepEqual(await store.getSnapshot('e1'), { executionId: 'e1', seq: 10, state: '{"at":10}' });
+    assert.deepEqual(await store.getSnapshot('e1', 9), { executionId: 'e1', seq: 5, state: '{"at":5}' });
+    assert.deepEqual(await store.getSnapshot('e1', 10), { executionId: 'e1', seq: 10, state: '{"at":10}' });
+    assert.equal(await store.getSnapshot('e1', 4), undefined);
+    await store.putSnapshot({ executionId: 'e1', seq: 10, state: '{"z":1,"a":"replaced"}' });
+    assert.equal((await store.getSnapshot('e1'))?.state, '{"z":1,"a":"replaced"}');
+    assert.equal(await store.getSnapshot('nobody'), undefined);
+  });
+
+  withStore('putBlob stores content once under its hash; a second put is a no-op', async (store) => {
+    const content = `{"big":"${'x'.repeat(1_000)}","a":1}`;
+    await store.putBlob('h1', content);
+    await store.putBlob('h1', content);
+    await store.putBlob('h1', '{"other":true}');
+    assert.equal(await store.getBlob('h1'), content);
+    assert.equal(await store.getBlob('unknown'), undefined);
+  });
+}
+
+function inboxEvent(id: string, fields: Partial<InboxEvent> = {}): InboxEvent {
+  const source = fields.source ?? 'https://example.test/orders';
+  const type = fields.type ?? 'com.example.order.placed';
+  return { source, id, type, event: JSON.stringify({ specversion: '1.0', id, source, type, data: { z: 1, a: 2 } }), acceptedAt: 5_000, ...fields };
+}
+
+function inboxCases(withStore: WithStore): void {
+  withStore('publishEvent accepts in order and deduplicates on (source, id)', async (store) => {
+    await store.subscribe({ executionId: 'e1', key: 'orders', createdAt: 1 });
+    assert.deepEqual(await store.publishEvent(inboxEvent('a')), { isAccepted: true, seq: 1 });
+    assert.deepEqual(await store.publishEvent(inboxEvent('b')), { isAccepted: true, seq: 2 });
+    assert.deepEqual(await store.publishEvent(inboxEvent('a', { type: 'changed' })), { isAccepted: false, seq: 1 });
+    assert.deepEqual(await store.publishEvent(inboxEvent('a', { source: 'https://example.test/other' })), { isAccepted: true, seq: 3 });
+    const delivered = await store.deliveries({ executionId: 'e1', key: 'orders', afterSeq: 0 });
+    assert.deepEqual(delivered, [
+      { ...inboxEvent('a'), seq: 1 },
+      { ...inboxEvent('b'), seq: 2 },
+      { ...inboxEvent('a', { source: 'https://example.test/other' }), seq: 3 },
+    ]);
+  });
+
+  withStore('an event fans out only to the subscriptions open when it was accepted', async (store) => {
+    await store.subscribe({ executionId: 'e1', key: 'early', createdAt: 1 });
+    await store.publishEvent(inboxEvent('before'));
+    await store.subscribe({ executionId: 'e2', key: 'late', createdAt: 2 });
+    await store.subscribe({ executionId: 'e1', key: 'early', createdAt: 3 });
+    await store.publishEvent(inboxEvent('after'));
+    const ids = async (executionId: string, key: string, afterSeq = 0) =>
+      (await store.deliveries({ executionId, key, afterSeq })).map((e) => [e.seq, e.id]);
+    assert.deepEqual(await ids('e1', 'early'), [[1, 'before'], [2, 'after']], 'a repeated subscribe delivers nothing twice');
+    assert.deepEqual(await ids('e2', 'late'), [[2, 'after']]);
+    assert.deepEqual(await ids('e1', 'early', 1), [[2, 'after']]);
+    assert.deepEqual(await ids('e1', 'early', 2), []);
+    assert.deepEqual(await ids('e1', 'never'), []);
+  });
+
+  withStore('unsubscribe stops deliveries and drops what the subscription held', async (store) => {
+    await store.subscribe({ executionId: 'e1', key: 'k', createdAt: 1 });
+    await store.publishEvent(inboxEvent('a'));
+    await store.unsubscribe({ executionId: 'e1', key: 'k' });
+    await store.publishEvent(inboxEvent('b'));
+    assert.deepEqual(await store.deliveries({ executionId: 'e1', key: 'k', afterSeq: 0 }), []);
+    await store.subscribe({ executionId: 'e1', key: 'k', createdAt: 2 });
+    await store.publishEvent(inboxEvent('c'));
+    assert.deepEqual((await store.deliveries({ executionId: 'e1', key: 'k', afterSeq: 0 })).map((e) => e.id), ['c']);
+    await store.unsubscribe({ executionId: 'nobody', key: 'k' });
+  });
+
+  withStore('an accepted event makes its parked subscribers due, and no one else', async (store) => {
+    await start(store, 'listener', { createdAt: 1 });
+    await start(store, 'bystander', { createdAt: 2 });
+    await start(store, 'sleeper', { createdAt: 3 });
+    await store.subscribe({ executionId: 'listener', key: 'orders', createdAt: 1 });
+    await store.releaseClaim(await mustClaim(store, 'listener', 'w1'), { wakeAt: null });
+    await store.releaseClaim(await mustClaim(store, 'bystander', 'w1'), { wakeAt: null });
+    await store.releaseClaim(await mustClaim(store, 'sleeper', 'w1'), { wakeAt: 90_000 });
+    assert.deepEqual(await runnableIds(store, 'w2', NOW), []);
+    await store.publishEvent(inboxEvent('a'));
+    assert.deepEqual(await runnableIds(store, 'w2', NOW), ['listener']);
+    assert.equal((await store.publishEvent(inboxEvent('a'))).isAccepted, false);
+    assert.equal((await store.getExecution('bystander'))?.wakeAt, null);
+    assert.equal((await store.getExecution('sleeper'))?.wakeAt, 90_000);
+  });
+}
+
+function limitCases(name: string, openWithLimits: StoreContractOptions['openWithLimits']): void {
+  const skip = openWithLimits === undefined ? `the ${name} store has no size limits` : false;
+  const withLimits = (title: string, body: (store: Store) => Promise<void>): void => {
+    test(`${name} store: ${title}`, { skip }, async (t) => {
+      if (openWithLimits === undefined) return;
+      const store = await openWithLimits({ maxPayloadBytes: 64, maxHistoryEvents: 3 });
+      t.after(() => store.close());
+      await body(store);
+    });
+  };
+
+  withLimits('an event payload over the limit throws StoreLimitError and writes nothing of its batch', async (store) => {
+    const tooBig = JSON.stringify({ text: 'x'.repeat(64) });
+    await assert.rejects(store.createExecution(newExecution('e0'), [row(1, 'WorkflowStarted', tooBig)]), StoreLimitError);
+    assert.equal(await store.getExecution('e0'), undefined);
+    await start(store, 'e1');
+    await assert.rejects(store.append({ executionId: 'e1', expectedSeq: 1, events: [row(2), row(3, 'TaskCompleted', tooBig)] }), (error: unknown) => {
+      assert.ok(error instanceof StoreLimitError);
+      assert.deepEqual(error.details, { executionId: 'e1', limit: 'payloadBytes', max: 64, found: Buffer.byteLength(tooBig) });
+      return true;
+    });
+    assert.deepEqual((await store.readEvents({ executionId: 'e1' })).map((e) => e.seq), [1]);
+    assert.equal((await store.getExecution('e1'))?.seq, 1);
+  });
+
+  withLimits('a history growing past the limit throws StoreLimitError and writes nothing of its batch', async (store) => {
+    await assert.rejects(store.createExecution(newExecution('e0'), [row(1), row(2), row(3), row(4)]), StoreLimitError);
+    await store.createExecution(newExecution('e1'), [row(1, 'WorkflowStarted'), row(2)]);
+    await assert.rejects(store.append({ executionId: 'e1', expectedSeq: 2, events: [row(3), row(4)] }), (error: unknown) => {
+      assert.ok(error instanceof StoreLimitError);
+      assert.deepEqual(error.details, { executionId: 'e1', limit: 'historyEvents', max: 3, found: 4 });
+      return true;
+    });
+    assert.deepEqual(await store.append({ executionId: 'e1', expectedSeq: 2, events: [row(3)] }), { seq: 3 });
+    await assert.rejects(store.append({ executionId: 'e1', expectedSeq: 3, events: [row(4)] }), StoreLimitError);
+    assert.equal((await store.readEvents({ executionId: 'e1' })).length, 3);
   });
 }

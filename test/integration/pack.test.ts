@@ -90,6 +90,13 @@ test('the packed package installs and its itonami bin runs an example as the rep
   for (const required of ['package/package.json', 'package/bin/itonami', 'package/dist/cli/main.js', `package/examples/${EXAMPLE}`]) {
     assert.ok(files.has(required), `the tarball lacks ${required}; it holds:\n${[...files].sort().join('\n')}`);
   }
+  // tsc does not copy .sql: the SQLite store loads its migrations from dist/ at run time (scripts/copy-assets.mjs).
+  const migrations = (await readdir(join(repo, 'src', 'store', 'sqlite', 'migrations'))).filter((name) => name.endsWith('.sql'));
+  assert.ok(migrations.includes('0001-initial-schema.sql'), `src/store/sqlite/migrations holds ${migrations.join(', ')}`);
+  for (const migration of migrations) {
+    const required = `package/dist/store/sqlite/migrations/${migration}`;
+    assert.ok(files.has(required), `the tarball lacks ${required}; is scripts/copy-assets.mjs part of npm run build?`);
+  }
   const sources = [...files].filter((path) => path.startsWith('package/src/') || path.startsWith('package/test/'));
   assert.deepEqual(sources, [], 'the tarball ships sources or tests; bin/itonami would then run src/ through tsx');
 

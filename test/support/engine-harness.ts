@@ -164,10 +164,14 @@ export interface Harness {
   history(executionId: string): Promise<AnyHistoryEvent[]>;
 }
 
-/** Opens an engine on a manual clock and deterministic randomness; it is closed when `t` ends. */
+/**
+ * Opens an engine on a manual clock and deterministic randomness; it is closed when `t` ends. Runs stay in memory
+ * (`parkAfterMs: Infinity`) unless a test asks for parking: these tests pin task semantics, the durability tests pin
+ * parking and resumption.
+ */
 export async function openHarness(t: TestContext, options: EngineOptions = {}): Promise<Harness> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const engine = await createEngine({ random: sequenceRandom(), ...options, clock });
+  const engine = await createEngine({ random: sequenceRandom(), parkAfterMs: Number.POSITIVE_INFINITY, ...options, clock });
   t.after(() => engine.close());
   let count = 0;
   return {

@@ -79,6 +79,7 @@ class EventInbox {
       const index = this.#queue.findIndex(accepts);
       if (index >= 0) return this.#queue.splice(index, 1)[0] as CloudEvent;
       this.#queue.length = 0; // events no filter wants are dropped: a listen consumes only what it matches
+      const done = this.ctx.run.observer.waitBegan(null);
       await new Promise<void>((resolve, reject) => {
         const signal = this.ctx.signal;
         if (signal.aborted) {
@@ -92,7 +93,7 @@ class EventInbox {
           this.#wake = undefined;
           resolve();
         };
-      });
+      }).finally(done);
     }
   }
 

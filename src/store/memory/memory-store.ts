@@ -1,30 +1,92 @@
-import { ExecutionExistsError, ExecutionNotFoundError, StoreConflictError } from '../errors.js';
+import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError, StoreConflictError } from '../errors.js';
 import type {
   AppendInput,
   AppendResult,
+  Claim,
+  ClaimInput,
+  ClaimToken,
   EventRow,
+  ExecutionCommand,
   ExecutionFilter,
   ExecutionRecord,
+  InboxEntry,
   NewExecution,
   ReadEventsInput,
+  Snapshot,
   Store,
   StoredDefinition,
 } from '../store.js';
 
-/** The memory back end: the full `Store` contract, nothing durable. For tests and one-shot `itonami run`. */
+interface ExecutionEntry {
+  record: ExecutionRecord;
+  events: EventRow[];
+  command?: ExecutionCommand;
+  /** The last claim's epoch, kept after a release: epochs only grow, so a stale token never matches a later claim. */
+  epoch: number;
+}
+
+const TERMINAL = new Set(['completed', 'faulted', 'cancelled']);
+
+/** The memory back end: the full `Store` contract, nothing durable. For tests and embedders that need no file. */
 export function createMemoryStore(): Store {
   const definitions = new Map<string, StoredDefinition>();
-  const executions = new Map<string, { record: ExecutionRecord; events: EventRow[] }>();
+  const executions = new Map<string, ExecutionEntry>();
+  const snapshots = new Map<string, Snapshot[]>();
+  const blobs = new Map<string, string>();
+  const inbox: InboxEntry[] = [];
+  const inboxKeys = new Set<string>();
+  /** Subscription key → inbox seqs delivered to it. */
+  const subscriptions = new Map<string, number[]>();
   let isClosed = false;
 
   function open(): void {
     if (isClosed) throw new Error('the memory store is closed; create a new one');
   }
 
-  function entry(executionId: string): { record: ExecutionRecord; events: EventRow[] } {
+  function entry(executionId: string): ExecutionEntry {
     const found = executions.get(executionId);
     if (found === undefined) throw new ExecutionNotFoundError(executionId);
     return found;
+  }
+
+  function isCurrent(found: ExecutionEntry, token: ClaimToken): boolean {
+    const claim = found.record.claim;
+    return claim !== undefined && claim.owner === token.owner && claim.epoch === token.epoch;
+  }
+
+  function lost(found: ExecutionEntry, token: ClaimToken): LeaseLostError {
+    const claim = found.record.claim;
+    return new LeaseLostError({
+      executionId: token.executionId,
+      owner: token.owner,
+      epoch: token.epoch,
+      ...(claim === undefined ? {} : { currentOwner: claim.owner, currentEpoch: claim.epoch }),
+    });
+  }
+
+  function claim(found: ExecutionEntry, input: ClaimInput): Claim | undefined {
+    const { record } = found;
+    if (TERMINAL.has(record.status)) return undefined;
+    const current = record.claim;
+    if (current !== undefined && current.owner !== input.owner && current.expiresAt > input.now) return undefined;
+    const next: Claim = {
+      executionId: record.executionId,
+      owner: input.owner,
+      epoch: found.epoch + 1,
+      expiresAt: input.now + input.leaseMs,
+    };
+    const { wakeAt: _parked, ...rest } = record;
+    found.record = { ...rest, claim: next };
+    found.epoch = next.epoch;
+    return withCommand(next, found.command);
+  }
+
+  function isDue(record: ExecutionRecord, now: number): boolean {
+    return record.wakeAt === undefined || (record.wakeAt !== null && record.wakeAt <= now);
+  }
+
+  function wake(found: ExecutionEntry, now: number): void {
+    if (found.record.wakeAt !== undefined) found.record = { ...found.record, wakeAt: now };
   }
 
   return {
@@ -52,11 +114,13 @@ export function createMemoryStore(): Store {
       executions.set(execution.executionId, {
         record: { ...execution, updatedAt: last?.at ?? execution.createdAt, seq: last?.seq ?? 0 },
         events: [...events],
+        epoch: 0,
       });
     },
     async append(input: AppendInput): Promise<AppendResult> {
       open();
       const found = entry(input.executionId);
+      if (input.claim !== undefined && !isCurrent(found, input.claim)) throw lost(found, input.claim);
       checkConsecutive(input.executionId, found.record.seq, input.events, input.expectedSeq);
       found.events.push(...input.events);
       const last = input.events.at(-1);
@@ -90,10 +154,119 @@ export function createMemoryStore(): Store {
         .sort((a, b) => b.createdAt - a.createdAt || (a.executionId < b.executionId ? -1 : 1));
       return matching.slice(0, filter.limit ?? 100);
     },
+    async claimExecution(input) {
+      open();
+      const found = executions.get(input.executionId);
+      return found === undefined ? undefined : claim(found, input);
+    },
+    async claimRunnable(input) {
+      open();
+      const claims: Claim[] = [];
+      const candidates = [...executions.values()]
+        .filter(({ record }) => !TERMINAL.has(record.status) && isDue(record, input.now))
+        .filter(({ record }) => record.claim === undefined || record.claim.expiresAt <= input.now)
+        .sort((a, b) => a.record.createdAt - b.record.createdAt);
+      for (const found of candidates) {
+        if (claims.length >= input.limit) break;
+        const taken = claim(found, input);
+        if (taken !== undefined) claims.push(taken);
+      }
+      return claims;
+    },
+    async renewClaim(token, input) {
+      open();
+      const found = entry(token.executionId);
+      if (!isCurrent(found, token)) throw lost(found, token);
+      const renewed: Claim = { executionId: token.executionId, owner: token.owner, epoch: token.epoch, expiresAt: input.now + input.leaseMs };
+      found.record = { ...found.record, claim: renewed };
+      return withCommand(renewed, found.command);
+    },
+    async releaseClaim(token, park) {
+      open();
+      const found = executions.get(token.executionId);
+      if (found === undefined || !isCurrent(found, token)) return;
+      const { claim: _released, ...rest } = found.record;
+      found.record = park === undefined ? rest : { ...rest, wakeAt: found.command === undefined ? park.wakeAt : 0 };
+    },
+    async nextWakeAt() {
+      open();
+      const times = [...executions.values()]
+        .map(({ record }) => (TERMINAL.has(record.status) ? undefined : record.wakeAt))
+        .filter((at): at is number => typeof at === 'number');
+      return times.length === 0 ? undefined : Math.min(...times);
+    },
+    async requestCommand(executionId, command) {
+      open();
+      const found = entry(executionId);
+      if (TERMINAL.has(found.record.status)) return false;
+      found.command = command;
+      wake(found, 0);
+      return true;
+    },
+    async takeCommand(token) {
+      open();
+      const found = entry(token.executionId);
+      if (!isCurrent(found, token)) throw lost(found, token);
+      const command = found.command;
+      delete found.command;
+      return command;
+    },
+    async putSnapshot(snapshot) {
+      open();
+      const list = (snapshots.get(snapshot.executionId) ?? []).filter((s) => s.seq !== snapshot.seq);
+      list.push(snapshot);
+      list.sort((a, b) => a.seq - b.seq);
+      snapshots.set(snapshot.executionId, list);
+    },
+    async getSnapshot(executionId, atSeq = Number.POSITIVE_INFINITY) {
+      open();
+      return (snapshots.get(executionId) ?? []).filter((s) => s.seq <= atSeq).at(-1);
+    },
+    async putBlob(hash, content) {
+      open();
+      if (!blobs.has(hash)) blobs.set(hash, content);
+    },
+    async getBlob(hash) {
+      open();
+      return blobs.get(hash);
+    },
+    async publishEvent(event) {
+      open();
+      const key = JSON.stringify([event.source, event.id]);
+      if (inboxKeys.has(key)) return { isAccepted: false, seq: inbox.find((e) => e.source === event.source && e.id === event.id)?.seq ?? 0 };
+      inboxKeys.add(key);
+      const entryRow: InboxEntry = { ...event, seq: inbox.length + 1 };
+      inbox.push(entryRow);
+      for (const [subscription, delivered] of subscriptions) {
+        delivered.push(entryRow.seq);
+        const executionId = (JSON.parse(subscription) as [string, string])[0];
+        const found = executions.get(executionId);
+        if (found !== undefined) wake(found, 0);
+      }
+      return { isAccepted: true, seq: entryRow.seq };
+    },
+    async subscribe({ executionId, key }) {
+      open();
+      const id = JSON.stringify([executionId, key]);
+      if (!subscriptions.has(id)) subscriptions.set(id, []);
+    },
+    async unsubscribe({ executionId, key }) {
+      open();
+      subscriptions.delete(JSON.stringify([executionId, key]));
+    },
+    async deliveries({ executionId, key, afterSeq }) {
+      open();
+      const delivered = subscriptions.get(JSON.stringify([executionId, key])) ?? [];
+      return delivered.filter((seq) => seq > afterSeq).map((seq) => inbox[seq - 1] as InboxEntry);
+    },
     async close() {
       isClosed = true;
     },
   };
+}
+
+function withCommand(claim: Claim, command: ExecutionCommand | undefined): Claim {
+  return command === undefined ? claim : { ...claim, command };
 }
 
 /** The optimistic-append rule every back end enforces: the batch must extend exactly the head the writer saw. */
