@@ -25,11 +25,12 @@ import {
   ExecutionEngine,
   type SecretProvider,
   type StartOptions,
+  type VerifyReport,
   type WorkOptions,
 } from './scheduler/execution-engine.js';
 import { systemClock, systemRandom } from './scheduler/system-clock.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
-import type { Store } from './store/store.js';
+import type { ExecutionFilter, ExecutionRecord, Store } from './store/store.js';
 
 /** Replay flags this engine records in `WorkflowStarted` (none yet: version 1 of every recording rule). */
 const REPLAY_FLAGS: readonly number[] = [];
@@ -61,6 +62,8 @@ export interface EngineOptions {
    * due. `Infinity` keeps runs in memory. @default 2_000
    */
   readonly parkAfterMs?: number;
+  /** Keep a snapshot of the folded state every this many events, so reading a version folds only a tail. @default 500 */
+  readonly snapshotEvery?: number;
 }
 
 /** An Itonami engine: load definitions, run executions, read and rebuild their histories. */
@@ -73,7 +76,13 @@ export interface Engine {
   start(definition: Definition, options?: StartOptions): Promise<ExecutionHandle>;
   /** Starts an execution and waits for its end. */
   run(definition: Definition, options?: StartOptions): Promise<ExecutionResult>;
-  getExecution(executionId: string): Promise<ExecutionState | undefined>;
+  /** The folded state (at version `atSeq` when given; `RangeError` past the head); undefined when unknown. */
+  getExecution(executionId: string, options?: { atSeq?: number }): Promise<ExecutionState | undefined>;
+  /** Recomputes hash chains (one execution or all) and names the first bad event of each broken one. */
+  verify(options?: { executionId?: string }): Promise<VerifyReport>;
+  /** Stores a definition by hash for every process on this store (workers, `run.workflow`). */
+  deploy(definition: Definition): Promise<void>;
+  listExecutions(filter?: ExecutionFilter): Promise<ExecutionRecord[]>;
   history(executionId: string, range?: { fromSeq?: number; toSeq?: number }): Promise<AnyHistoryEvent[]>;
   /** Replays an execution from its history with every side effect disabled and returns the state it rebuilds. */
   rebuild(executionId: string): Promise<ExecutionState>;
@@ -88,8 +97,12 @@ export interface Engine {
    * `untilIdle`, until nothing is runnable and no timer falls due within `maxWaitMs`.
    */
   work(options?: WorkOptions): Promise<void>;
-  /** Publishes a CloudEvent to running `listen` tasks; `id`, `time` and `specversion` are filled in when missing. */
-  publish(event: CloudEventInput): CloudEvent;
+  /**
+   * Publishes a CloudEvent into the durable inbox: every `listen` subscribed now receives it, even if its execution
+   * is parked or no worker runs yet. `id`, `time` and `specversion` are filled in when missing; a repeat of a
+   * (source, id) already accepted is ignored (`isAccepted: false`).
+   */
+  publish(event: CloudEventInput): Promise<{ event: CloudEvent; isAccepted: boolean }>;
   /** The spec's lifecycle CloudEvents; returns the unsubscribe function. */
   onLifecycleEvent(listener: (event: CloudEvent) => void): () => void;
   on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): unknown;
@@ -131,7 +144,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     expressions: { strict: createExpressions(jq), loose: createExpressions(jq, { mode: 'loose' }) },
     clock,
     random,
-    workflowBus: new EventBus(),
     lifecycleBus: new EventBus(),
     schemas: createJsonSchemaValidator(),
     secrets: typeof secrets === 'function' ? secrets : (name) => secrets?.[name],
@@ -140,6 +152,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     owner: options.owner ?? `${hostname()}:${process.pid}:${random.uuid().slice(0, 8)}`,
     leaseMs: options.leaseMs ?? 30_000,
     parkAfterMs: options.parkAfterMs ?? 2_000,
+    snapshotEvery: options.snapshotEvery ?? 500,
   });
   const validate = (source: string | object, loadOptions: { path?: string } = {}) => loadDefinition(source, { jq, ...loadOptions });
   return {
@@ -152,19 +165,21 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     start: (definition, startOptions) => engine.start(definition, startOptions),
     run: (definition, startOptions) => engine.run(definition, startOptions),
-    getExecution: (executionId) => engine.getExecution(executionId),
+    getExecution: (executionId, readOptions) => engine.getExecution(executionId, readOptions),
+    verify: (verifyOptions) => engine.verify(verifyOptions),
+    deploy: (definition) => engine.deploy(definition),
+    listExecutions: (filter) => engine.listExecutions(filter),
     history: (executionId, range) => engine.history(executionId, range),
     rebuild: (executionId) => engine.rebuild(executionId),
     cancel: (executionId, reason) => engine.cancel(executionId, reason),
     suspend: (executionId, reason) => engine.suspend(executionId, reason),
     resume: (executionId) => engine.resume(executionId),
     work: (workOptions) => engine.work(workOptions),
-    publish(input) {
+    async publish(input) {
       const event = { specversion: '1.0', id: random.uuid(), time: isoInstant(clock.now()), ...input } as CloudEvent;
       const problems = cloudEventProblems(event);
       if (problems.length > 0) throw new TypeError(`not a valid CloudEvent: ${problems.join('; ')}`);
-      engine.publish(event);
-      return event;
+      return { event, isAccepted: await engine.publish(event) };
     },
     onLifecycleEvent: (listener) => engine.onLifecycleEvent(listener),
     on: (event, listener) => engine.on(event, listener as never),

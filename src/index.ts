@@ -7,11 +7,21 @@
  * const result = await engine.run(engine.load('document: …'), { input: {} });
  */
 export { createEngine, type Engine, type EngineOptions } from './create-engine.js';
-export type { ExecutionHandle, ExecutionResult, SecretProvider, StartOptions, WorkOptions } from './scheduler/execution-engine.js';
+export type {
+  ExecutionHandle,
+  ExecutionResult,
+  SecretProvider,
+  StartOptions,
+  VerifyFailure,
+  VerifyReport,
+  WorkOptions,
+} from './scheduler/execution-engine.js';
+export { openSqliteStore } from './store/sqlite/sqlite-store.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-store-options.js';
 export type { EngineEventMap } from './scheduler/engine-events.js';
 export type { ExecutionState, TaskRecord } from './history/execution-state.js';
 export type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './history/events.js';
-export type { Store, StoredDefinition, EventRow, ExecutionRecord } from './store/store.js';
+export type { Store, StoredDefinition, EventRow, ExecutionRecord, ExecutionFilter } from './store/store.js';
 export { createMemoryStore } from './store/memory/memory-store.js';
 export { StoreConflictError, ExecutionExistsError, ExecutionNotFoundError, LeaseLostError, StoreLimitError } from './store/errors.js';
 export { NondeterminismError, HistoryCorruptError } from './history/errors.js';

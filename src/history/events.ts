@@ -35,7 +35,8 @@ export interface EventDataMap {
   Decided: { key: string; decision: Json };
   TimerStarted: { key: string; firesAt: number };
   TimerFired: { key: string };
-  EventConsumed: { key: string; event: Json };
+  /** A consumed event and its inbox position: replay resumes the subscription after it. */
+  EventConsumed: { key: string; event: Json; inboxSeq: number };
   EventEmitted: { key: string; event: Json };
   ChildStarted: { key: string; childExecutionId: string; definitionHash: string };
   ChildCompleted: {

@@ -23,6 +23,8 @@ export interface ExecutionState {
   readonly endedAt?: number;
   /** Every task that started, in start order (a retried or revisited task appears once per visit). */
   readonly tasks: readonly TaskRecord[];
+  /** Timers started and not yet fired (their history keys): what the execution waits for. */
+  readonly openTimers: readonly string[];
   readonly parent?: { readonly executionId: string; readonly key: string };
 }
 

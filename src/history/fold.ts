@@ -13,9 +13,10 @@ export function visitOf(key: string): string {
 
 /**
  * Folds events (seq order, starting at `WorkflowStarted`) into the execution's state. Pure and total: the state at
- * version v is `foldHistory(events with seq ≤ v)`.
+ * version v is `foldHistory(events with seq ≤ v)`, and equally `foldHistory(events after s, snapshot at s)`.
  */
-export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState {
+export function foldHistory(events: readonly AnyHistoryEvent[], snapshot?: ExecutionState): ExecutionState {
+  if (snapshot !== undefined) return foldFrom(structuredClone(snapshot) as MutableState, events);
   const first = events[0];
   if (first === undefined || first.type !== 'WorkflowStarted') {
     throw new Error('a history starts with WorkflowStarted; this one does not (empty or truncated)');
@@ -34,11 +35,17 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
     startedAt: first.at,
     updatedAt: first.at,
     tasks: [],
+    openTimers: [],
     ...(start.parent === undefined ? {} : { parent: start.parent }),
   };
-  const tasks = new Map<string, MutableTask>();
-  const openTimers = new Map<string, string>();
-  let isSuspended = false;
+  return foldFrom(state, events.slice(1));
+}
+
+function foldFrom(state: MutableState, events: readonly AnyHistoryEvent[]): ExecutionState {
+  const tasks = new Map<string, MutableTask>(state.tasks.map((record) => [record.key, record]));
+  const openTimers = new Map<string, string>(state.openTimers.map((timer) => [timer, visitOf(timer)]));
+  let isSuspended = state.status === 'suspended';
+  if (state.status === 'suspended' || state.status === 'waiting') state.status = 'running';
   const task = (key: string): MutableTask | undefined => tasks.get(visitOf(key));
   const end = (record: MutableTask | undefined, status: Phase, at: number): MutableTask | undefined => {
     if (record === undefined) return undefined;
@@ -47,7 +54,7 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
     return record;
   };
 
-  for (const event of events.slice(1)) {
+  for (const event of events) {
     state.seq = event.seq;
     state.hash = event.hash;
     state.updatedAt = event.at;
@@ -130,6 +137,7 @@ export function foldHistory(events: readonly AnyHistoryEvent[]): ExecutionState 
         break;
     }
   }
+  state.openTimers = [...openTimers.keys()];
   if (state.status === 'running' && isSuspended) state.status = 'suspended';
   else if (state.status === 'running' && openTimers.size > 0) state.status = 'waiting';
   return state;

@@ -23,10 +23,20 @@ export interface Random {
   float(): number;
 }
 
-/** The workflow event channel as `emit` and `listen` see it (never the lifecycle channel). */
+/**
+ * The engine's durable event inbox as `emit` and `listen` see it (never the lifecycle channel). An accepted event
+ * goes to every subscription that exists when it is accepted; a subscription outlives the process, so an event
+ * published while the execution is parked, or while no worker runs, waits for it. Deduplicated on (source, id).
+ */
 export interface WorkflowEvents {
-  publish(event: CloudEvent): void;
-  subscribe(listener: (event: CloudEvent) => void): () => void;
+  publish(event: CloudEvent): Promise<void>;
+  /** Opens the subscription `key` of an execution (idempotent). */
+  subscribe(executionId: string, key: string): Promise<void>;
+  unsubscribe(executionId: string, key: string): Promise<void>;
+  /** Events delivered to the subscription after inbox position `afterSeq`, in acceptance order. */
+  deliveries(executionId: string, key: string, afterSeq: number): Promise<{ seq: number; event: CloudEvent }[]>;
+  /** Resolves when something may have been delivered (a publish, or a poll of the store); rejects when `signal` aborts. */
+  changed(signal: AbortSignal): Promise<void>;
 }
 
 /** The outcome of a child execution, as the parent records it. */
@@ -38,8 +48,9 @@ export type ChildResult =
 /** Sub-workflows (`run.workflow`): resolved from the definitions the engine knows, run as executions of their own. */
 export interface ChildWorkflows {
   /** `version: latest` (or absent) picks the highest semantic version. Undefined when none matches. */
-  resolve(reference: { namespace: string; name: string; version?: string }): Definition | undefined;
-  byHash(hash: string): Definition | undefined;
+  resolve(reference: { namespace: string; name: string; version?: string }): Promise<Definition | undefined>;
+  /** A definition by hash, from the engine or its store (a child pinned in history may predate this process). */
+  byHash(hash: string): Promise<Definition | undefined>;
   /**
    * Runs (or, when `executionId` already exists, awaits) a child execution to its end. Cancelling `signal`
    * cancels the child.

@@ -4,6 +4,7 @@ import { HistoryExhaustedError, RunStoppedError } from '../history/errors.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
 import type { ExecutionState } from '../history/execution-state.js';
 import { foldHistory, visitOf } from '../history/fold.js';
+import { findChainBreak } from '../history/verify.js';
 import { GENESIS_HASH, eventHash } from '../history/hash-chain.js';
 import { Recorder } from '../history/recorder.js';
 import { fromEventRow, toEventRow } from '../history/serialization.js';
@@ -15,9 +16,9 @@ import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
 import { ExecutionRun, type RunObserver, timeArgument } from '../runtime/execution-run.js';
 import { runWorkflow } from '../runtime/interpreter.js';
-import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator } from '../runtime/ports.js';
+import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator, WorkflowEvents } from '../runtime/ports.js';
 import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError } from '../store/errors.js';
-import type { Claim, ClaimToken, ExecutionCommand, Store } from '../store/store.js';
+import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store } from '../store/store.js';
 import type { EngineEventMap } from './engine-events.js';
 import { lifecycleEventsFor, referenceOfKey } from './lifecycle-events.js';
 
@@ -52,7 +53,6 @@ export interface ExecutionEngineDeps {
   readonly expressions: { strict: Expressions; loose: Expressions };
   readonly clock: Clock;
   readonly random: Random;
-  readonly workflowBus: EventBus;
   readonly lifecycleBus: EventBus;
   readonly schemas: SchemaValidator;
   readonly secrets: SecretProvider;
@@ -64,6 +64,8 @@ export interface ExecutionEngineDeps {
   readonly leaseMs: number;
   /** A run whose every strand waits on a timer due at least this far ahead leaves memory (parks) until due. */
   readonly parkAfterMs: number;
+  /** A snapshot of the folded state is kept every this many events. */
+  readonly snapshotEvery: number;
 }
 
 /** How one in-memory run ended: the execution ended, or the run left memory and the execution lives on. */
@@ -79,6 +81,18 @@ interface ActiveExecution {
   effects: number;
   /** Set when the run is parked: the instant it is due again (its waits unwind as it stops). */
   parkedUntil?: number;
+}
+
+/** What `verify` found: how many executions it checked and the first bad event of each broken one. */
+export interface VerifyReport {
+  readonly executions: number;
+  readonly failures: readonly VerifyFailure[];
+}
+
+export interface VerifyFailure {
+  readonly executionId: string;
+  readonly seq: number;
+  readonly reason: string;
 }
 
 /** What `work()` does: how many executions at once, and when to stop. */
@@ -110,6 +124,42 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   #loop: Promise<void> | undefined;
   #isWorker = false;
   #concurrency = 10;
+  /** Listens waiting in memory for their inbox to change. */
+  readonly #inboxWaiters = new Set<() => void>();
+  readonly #workflowEvents: WorkflowEvents = {
+    publish: async (event) => {
+      await this.publish(event);
+    },
+    subscribe: (executionId, key) => this.#deps.store.subscribe({ executionId, key, createdAt: this.#deps.clock.now() }),
+    unsubscribe: (executionId, key) => this.#deps.store.unsubscribe({ executionId, key }),
+    deliveries: async (executionId, key, afterSeq) =>
+      (await this.#deps.store.deliveries({ executionId, key, afterSeq })).map((entry) => ({ seq: entry.seq, event: JSON.parse(entry.event) as CloudEvent })),
+    changed: (signal) =>
+      new Promise<void>((resolve, reject) => {
+        // Another process may publish into the same store: poll as well as listen for local publishes.
+        const poll = setTimeout(done, POLL_MS);
+        const onAbort = () => {
+          finish();
+          reject(signal.reason as Error);
+        };
+        function finish(): void {
+          clearTimeout(poll);
+          signal.removeEventListener('abort', onAbort);
+          waiters.delete(done);
+        }
+        function done(): void {
+          finish();
+          resolve();
+        }
+        const waiters = this.#inboxWaiters;
+        if (signal.aborted) {
+          onAbort();
+          return;
+        }
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiters.add(done);
+      }),
+  };
 
   constructor(deps: ExecutionEngineDeps) {
     super();
@@ -136,11 +186,26 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return this.#definitions.get(hash);
   }
 
-  /** `version` absent or `latest`: the highest semantic version among those registered. */
-  resolveDefinition(reference: { namespace: string; name: string; version?: string }): Definition | undefined {
-    const candidates = [...this.#definitions.values()].filter((d) => d.namespace === reference.namespace && d.name === reference.name);
+  /**
+   * A definition by namespace, name and version, among those this engine knows and those deployed to its store;
+   * `version` absent or `latest`: the highest semantic version.
+   */
+  async resolveDefinition(reference: { namespace: string; name: string; version?: string }): Promise<Definition | undefined> {
+    const stored = await this.#deps.store.listDefinitions({ namespace: reference.namespace, name: reference.name });
+    const known = [...this.#definitions.values()].filter((d) => d.namespace === reference.namespace && d.name === reference.name);
+    const hashes = new Set([...known.map((d) => d.hash), ...stored.map((d) => d.hash)]);
+    const candidates = await Promise.all([...hashes].map((hash) => this.#definitionFor(hash)));
     if (reference.version !== undefined && reference.version !== 'latest') return candidates.find((d) => d.version === reference.version);
     return candidates.sort((a, b) => compareSemver(b.version, a.version))[0];
+  }
+
+  /** Stores a definition by hash so any process on this store can start it or call it as a sub-workflow. */
+  async deploy(definition: Definition): Promise<void> {
+    await this.#persist(definition);
+  }
+
+  async listExecutions(filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
+    return this.#deps.store.listExecutions(filter);
   }
 
   async start(definition: Definition, options: StartOptions = {}, parent?: { executionId: string; key: string }): Promise<ExecutionHandle> {
@@ -197,11 +262,54 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return (await this.start(definition, options)).result();
   }
 
-  /** The execution folded from its history; undefined when the store has no such execution. */
-  async getExecution(executionId: string): Promise<ExecutionState | undefined> {
+  /**
+   * The execution folded from its history — at version `atSeq` when given (the nearest snapshot plus the tail) —;
+   * undefined when the store has no such execution. Throws `RangeError` for a version past the head.
+   */
+  async getExecution(executionId: string, options: { atSeq?: number } = {}): Promise<ExecutionState | undefined> {
     const record = await this.#deps.store.getExecution(executionId);
     if (record === undefined) return undefined;
-    return foldHistory(await this.history(executionId));
+    const atSeq = options.atSeq ?? record.seq;
+    if (!Number.isInteger(atSeq) || atSeq < 1 || atSeq > record.seq) {
+      throw new RangeError(`execution ${executionId} has versions 1 to ${record.seq}; ${atSeq} is not one of them`);
+    }
+    const snapshot = await this.#deps.store.getSnapshot(executionId, atSeq);
+    if (snapshot === undefined) return foldHistory(await this.history(executionId, { toSeq: atSeq }));
+    const tail = await this.history(executionId, { fromSeq: snapshot.seq + 1, toSeq: atSeq });
+    return foldHistory(tail, JSON.parse(snapshot.state) as ExecutionState);
+  }
+
+  /**
+   * Recomputes the hash chain of one execution (or all) and names the first bad event of each broken one; a
+   * parent's `ChildCompleted` must also carry its child's final hash.
+   */
+  async verify(options: { executionId?: string } = {}): Promise<VerifyReport> {
+    const store = this.#deps.store;
+    const ids =
+      options.executionId !== undefined
+        ? [options.executionId]
+        : (await store.listExecutions({ limit: Number.MAX_SAFE_INTEGER })).map((record) => record.executionId);
+    const failures: VerifyFailure[] = [];
+    for (const executionId of ids) {
+      if ((await store.getExecution(executionId)) === undefined) throw new ExecutionNotFoundError(executionId);
+      const rows = await store.readEvents({ executionId });
+      const broken = findChainBreak(rows);
+      if (broken !== undefined) {
+        failures.push({ executionId, ...broken });
+        continue;
+      }
+      for (const row of rows) {
+        if (row.type !== 'ChildCompleted') continue;
+        const child = JSON.parse(row.data) as { childExecutionId: string; hash: string };
+        const childRows = await store.readEvents({ executionId: child.childExecutionId });
+        const head = childRows.at(-1)?.hash;
+        if (head !== undefined && head !== child.hash) {
+          failures.push({ executionId, seq: row.seq, reason: `child ${child.childExecutionId} no longer ends with the hash recorded here` });
+          break;
+        }
+      }
+    }
+    return { executions: ids.length, failures };
   }
 
   async history(executionId: string, range: { fromSeq?: number; toSeq?: number } = {}): Promise<AnyHistoryEvent[]> {
@@ -291,9 +399,23 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     }
   }
 
-  /** Publishes a CloudEvent on the workflow bus (what `listen` consumes). */
-  publish(event: CloudEvent): void {
-    this.#deps.workflowBus.publish(event);
+  /**
+   * Accepts a CloudEvent into the durable inbox (deduplicated on source + id) for every subscription that exists
+   * now, and wakes the executions listening for it, here or in other processes. False for a duplicate.
+   */
+  async publish(event: CloudEvent): Promise<boolean> {
+    const { isAccepted } = await this.#deps.store.publishEvent({
+      source: event.source,
+      id: event.id,
+      type: event.type,
+      event: JSON.stringify(event),
+      acceptedAt: this.#deps.clock.now(),
+    });
+    if (isAccepted) {
+      for (const notify of [...this.#inboxWaiters]) notify();
+      this.#wakeLoop?.();
+    }
+    return isAccepted;
   }
 
   /** Subscribes to the lifecycle CloudEvents; returns the unsubscribe function. */
@@ -411,6 +533,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const firstEvent = events[0];
         if (firstEvent === undefined) return;
         await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, ...(status === undefined ? {} : { status }) });
+        const last = events.at(-1);
+        if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) await this.#snapshot(executionId, last.seq);
       },
       onEvent: (event, isReplayed) => {
         if (!isReplayed) this.#announce(event, first.data, visits);
@@ -462,6 +586,15 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return tracked;
   }
 
+  /**
+   * Keeps the folded state at `seq` so reading any later version folds only the tail. Written after the events it
+   * folds are durable; a lost snapshot only costs a longer fold.
+   */
+  async #snapshot(executionId: string, seq: number): Promise<void> {
+    const state = await this.getExecution(executionId, { atSeq: seq });
+    if (state !== undefined) await this.#deps.store.putSnapshot({ executionId, seq, state: JSON.stringify(state) });
+  }
+
   /** Renews the claim of a run in memory and applies any command another process sent; a lost claim stops the run. */
   async #renew(active: ActiveExecution): Promise<void> {
     try {
@@ -481,17 +614,21 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       if (this.#active.get(active.claim.executionId) !== active || active.effects > 0 || active.waits.size === 0) return;
       if (!active.recorder.isIdle) return;
       const wakeAt = earliest(active.waits);
-      // Waits on events or children keep the run in memory until durable subscriptions land (see the issue notes).
-      if (wakeAt === null || [...active.waits.values()].some((at) => at === null)) return;
-      if (wakeAt - this.#deps.clock.now() < this.#deps.parkAfterMs) return;
-      active.parkedUntil = wakeAt;
+      if (wakeAt !== null && wakeAt - this.#deps.clock.now() < this.#deps.parkAfterMs) return;
+      active.parkedUntil = wakeAt ?? undefined;
       this.#stop(active, 'parked');
     };
     return {
       waitBegan: (wakeAt) => {
         const id = Symbol('wait');
         active.waits.set(id, wakeAt);
-        setImmediate(check);
+        // A wait on an event has no due time: park it only after it stayed still for parkAfterMs.
+        if (wakeAt !== null) setImmediate(check);
+        else if (Number.isFinite(this.#deps.parkAfterMs)) {
+          setTimeout(() => {
+            if (active.waits.has(id)) check();
+          }, this.#deps.parkAfterMs).unref();
+        }
         return () => {
           active.waits.delete(id);
         };
@@ -577,13 +714,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       expressions: mode === 'loose' ? this.#deps.expressions.loose : this.#deps.expressions.strict,
       clock: this.#deps.clock,
       random: this.#deps.random,
-      events: this.#deps.workflowBus,
+      events: this.#workflowEvents,
       schemas: this.#deps.schemas,
       runtimeInfo: { name: 'itonami', version: this.#deps.engineVersion, metadata: {} },
       engineSignal: this.#closing.signal,
       children: {
         resolve: (reference) => this.resolveDefinition(reference),
-        byHash: (hash) => this.definitionByHash(hash),
+        byHash: (hash) => this.#definitionFor(hash),
         run: (request) => this.#runChild(request),
       },
     };

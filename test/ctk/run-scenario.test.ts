@@ -58,7 +58,7 @@ function task(name: string, index: number, output: Json, status: TaskRecord['sta
 }
 
 function state(fields: Partial<ExecutionState>): ExecutionState {
-  return { executionId: 'exec-1', definitionHash: 'hash', namespace: 'default', name: 't', version: '1.0.0', status: 'completed', input: {}, seq: 7, hash: 'h', startedAt: 0, updatedAt: 0, tasks: [], ...fields };
+  return { executionId: 'exec-1', definitionHash: 'hash', namespace: 'default', name: 't', version: '1.0.0', status: 'completed', input: {}, seq: 7, hash: 'h', startedAt: 0, updatedAt: 0, tasks: [], openTimers: [], ...fields };
 }
 
 /** A scenario from Gherkin lines; the definition and When steps come first unless `bare`. */

@@ -32,7 +32,7 @@ export const executeEmit: TaskHandler<EmitTask> = async (task, ctx) => {
     throw new ProblemError(problem('validation', { detail: `the emitted event is not a valid CloudEvent: ${problems.join('; ')}`, instance: ctx.pointer }));
   }
   const published = await ctx.effect('emit', 'emit', async () => {
-    ctx.run.ports.events.publish(event as unknown as CloudEvent);
+    await ctx.run.ports.events.publish(event as unknown as CloudEvent);
     return event;
   });
   return { output: published };

@@ -21,14 +21,14 @@ async function listening(t: TestContext, listen: object, input: Json = {}): Prom
   return { h, handle };
 }
 
-const publish = (h: Harness, type: string, data: Json, extra: Record<string, Json> = {}): CloudEvent =>
-  h.engine.publish({ source: SOURCE, type, data, ...extra });
+const publish = async (h: Harness, type: string, data: Json, extra: Record<string, Json> = {}): Promise<CloudEvent> =>
+  (await h.engine.publish({ source: SOURCE, type, data, ...extra })).event;
 
 test('listen: one consumes the first event that matches its filter and outputs its data in a list', async (t) => {
   const { h, handle } = await listening(t, { listen: { to: { one: { with: { type: 'com.example.temperature' } } } } });
-  publish(h, 'com.example.humidity', { value: 40 });
-  publish(h, 'com.example.temperature', { value: 21 });
-  publish(h, 'com.example.temperature', { value: 22 });
+  await publish(h, 'com.example.humidity', { value: 40 });
+  await publish(h, 'com.example.temperature', { value: 21 });
+  await publish(h, 'com.example.temperature', { value: 22 });
   const result = await handle.result();
   assert.deepEqual(assertCompleted(result), [{ value: 21 }]);
   assert.equal(eventsOfType(await h.history(result.executionId), 'EventConsumed').length, 1);
@@ -37,17 +37,17 @@ test('listen: one consumes the first event that matches its filter and outputs i
 
 test('listen: an event published before the listen started is not seen', async (t) => {
   const h = await openHarness(t);
-  publish(h, 'com.example.temperature', { value: 'early' });
+  await publish(h, 'com.example.temperature', { value: 'early' });
   const handle = await h.engine.start(h.define([{ receive: { listen: { to: { one: { with: { type: 'com.example.temperature' } } } } } }]));
   await waitForRunningTask(h.engine, handle.executionId, 'receive');
-  publish(h, 'com.example.temperature', { value: 'late' });
+  await publish(h, 'com.example.temperature', { value: 'late' });
   assert.deepEqual(assertCompleted(await handle.result()), [{ value: 'late' }]);
 });
 
 test('listen: a filter on data with an expression matches only events for which it holds', async (t) => {
   const { h, handle } = await listening(t, { listen: { to: { one: { with: { type: 'com.example.temperature', data: '${ .value > 38 }' } } } } });
-  publish(h, 'com.example.temperature', { value: 37 });
-  publish(h, 'com.example.temperature', { value: 39 });
+  await publish(h, 'com.example.temperature', { value: 37 });
+  await publish(h, 'com.example.temperature', { value: 39 });
   assert.deepEqual(assertCompleted(await handle.result()), [{ value: 39 }]);
 });
 
@@ -55,14 +55,14 @@ test('listen: any with filters consumes the first event matching any of them', a
   const { h, handle } = await listening(t, {
     listen: { to: { any: [{ with: { type: 'com.example.a' } }, { with: { type: 'com.example.b' } }] } },
   });
-  publish(h, 'com.example.c', { n: 0 });
-  publish(h, 'com.example.b', { n: 1 });
+  await publish(h, 'com.example.c', { n: 0 });
+  await publish(h, 'com.example.b', { n: 1 });
   assert.deepEqual(assertCompleted(await handle.result()), [{ n: 1 }]);
 });
 
 test('listen: any with an until expression keeps consuming until it holds on the events so far', async (t) => {
   const { h, handle } = await listening(t, { listen: { to: { any: [{ with: { type: 'com.example.tick' } }], until: '${ length >= 3 }' } } });
-  for (const n of [1, 2, 3, 4]) publish(h, 'com.example.tick', { n });
+  for (const n of [1, 2, 3, 4]) await publish(h, 'com.example.tick', { n });
   assert.deepEqual(assertCompleted(await handle.result()), [{ n: 1 }, { n: 2 }, { n: 3 }]);
 });
 
@@ -70,9 +70,9 @@ test('listen: any with an until strategy stops at the until event and leaves it 
   const { h, handle } = await listening(t, {
     listen: { to: { any: [{ with: { type: 'com.example.item' } }], until: { one: { with: { type: 'com.example.done' } } } } },
   });
-  publish(h, 'com.example.item', { n: 1 });
-  publish(h, 'com.example.item', { n: 2 });
-  publish(h, 'com.example.done', { final: true });
+  await publish(h, 'com.example.item', { n: 1 });
+  await publish(h, 'com.example.item', { n: 2 });
+  await publish(h, 'com.example.done', { final: true });
   assert.deepEqual(assertCompleted(await handle.result()), [{ n: 1 }, { n: 2 }]);
   await assertRebuildMatches(h.engine, handle.executionId);
 });
@@ -88,9 +88,9 @@ test('listen: all waits for one event per filter, correlated on a shared key', a
       },
     },
   });
-  publish(h, 'com.example.order.paid', { orderId: 'A', step: 'paid' });
-  publish(h, 'com.example.order.shipped', { orderId: 'B', step: 'shipped' });
-  publish(h, 'com.example.order.shipped', { orderId: 'A', step: 'shipped' });
+  await publish(h, 'com.example.order.paid', { orderId: 'A', step: 'paid' });
+  await publish(h, 'com.example.order.shipped', { orderId: 'B', step: 'shipped' });
+  await publish(h, 'com.example.order.shipped', { orderId: 'A', step: 'shipped' });
   const result = await handle.result();
   assert.deepEqual(assertCompleted(result), [
     { orderId: 'A', step: 'paid' },
@@ -105,8 +105,8 @@ test('listen: a correlation expect evaluated on the task input selects the match
     { listen: { to: { one: { with: { type: 'com.example.order.paid' }, correlate: { order: { from: '${ .data.orderId }', expect: '${ .orderId }' } } } } } },
     { orderId: 'wanted' },
   );
-  publish(h, 'com.example.order.paid', { orderId: 'other' });
-  publish(h, 'com.example.order.paid', { orderId: 'wanted' });
+  await publish(h, 'com.example.order.paid', { orderId: 'other' });
+  await publish(h, 'com.example.order.paid', { orderId: 'wanted' });
   assert.deepEqual(assertCompleted(await handle.result()), [{ orderId: 'wanted' }]);
 });
 
@@ -119,7 +119,7 @@ const reads = [
 for (const r of reads) {
   test(`listen: read ${r.read} outputs the event in that form`, async (t) => {
     const { h, handle } = await listening(t, { listen: { to: { one: { with: { type: 'com.example.x' } } }, read: r.read } });
-    const sent = publish(h, 'com.example.x', { value: 5 });
+    const sent = await publish(h, 'com.example.x', { value: 5 });
     r.check(assertCompleted(await handle.result()), sent);
   });
 }
@@ -129,8 +129,8 @@ test('listen: foreach runs its do for each consumed event, binding item and inde
     listen: { to: { any: [{ with: { type: 'com.example.tick' } }], until: '${ length >= 2 }' } },
     foreach: { item: 'tick', at: 'i', do: [{ handle: { set: { seen: '${ $tick.n }', position: '${ $i }' } } }] },
   });
-  publish(h, 'com.example.tick', { n: 'a' });
-  publish(h, 'com.example.tick', { n: 'b' });
+  await publish(h, 'com.example.tick', { n: 'a' });
+  await publish(h, 'com.example.tick', { n: 'b' });
   const result = await handle.result();
   assert.deepEqual(assertCompleted(result), [
     { seen: 'a', position: 0 },
@@ -201,7 +201,7 @@ test('listen: cancelling a waiting listen ends the execution cancelled', async (
   const result = await handle.result();
   assert.equal(result.status, 'cancelled');
   await idle();
-  publish(h, 'com.example.never', {});
+  await publish(h, 'com.example.never', {});
   assert.equal(eventsOfType(await h.history(handle.executionId), 'EventConsumed').length, 0);
 });
 

@@ -5,8 +5,9 @@
  * output), `all` (one event per filter, correlated). The output is the consumed events in consumption order, read
  * as `data` (default), `envelope` or `raw`; with `foreach`, each event runs through `foreach.do` as it arrives.
  *
- * The subscription opens when the task starts, so it sees only events accepted after that. Every event that passes
- * a filter's attributes is recorded (`EventConsumed`, keyed by its consumption index) before it is used; replay
+ * The subscription is durable and opens when the task starts, so it sees only events accepted after that, including
+ * those published while the execution is parked or no worker runs. Every event that passes a filter's attributes is
+ * recorded (`EventConsumed`, keyed by its consumption index, with its inbox position) before it is used; replay
  * feeds the recorded events through the same matching and correlation, so it decides the same way.
  */
 import type { CloudEvent } from '../../model/cloud-event.js';
@@ -22,15 +23,13 @@ export const executeListen: TaskHandler<ListenTask> = async (task, ctx) => {
   const strategy = parseStrategy(task.listen?.to as EventConsumptionStrategy);
   const read = task.listen?.read ?? 'data';
   const inbox = new EventInbox(ctx);
-  try {
-    const consumed = await consume(ctx, strategy, inbox);
-    const items = consumed.map((event) => readEvent(event, read));
-    const iterator = task.foreach;
-    if (iterator?.do === undefined) return { output: items };
-    return { output: await runForeach(ctx, iterator as Required<Pick<NonNullable<ListenTask['foreach']>, 'do'>> & NonNullable<ListenTask['foreach']>, items) };
-  } finally {
-    inbox.close();
-  }
+  await inbox.open();
+  const consumed = await consume(ctx, strategy, inbox);
+  await inbox.close();
+  const items = consumed.map((event) => readEvent(event, read));
+  const iterator = task.foreach;
+  if (iterator?.do === undefined) return { output: items };
+  return { output: await runForeach(ctx, iterator as Required<Pick<NonNullable<ListenTask['foreach']>, 'do'>> & NonNullable<ListenTask['foreach']>, items) };
 };
 
 function parseStrategy(to: EventConsumptionStrategy): Strategy {
@@ -44,61 +43,75 @@ function parseStrategy(to: EventConsumptionStrategy): Strategy {
 }
 
 /**
- * The task's view of the bus: a FIFO of events accepted since it subscribed, and the recorded ones first. Each
- * `next` records the event it yields (or returns the recorded one on replay).
+ * The task's view of the inbox: its durable subscription (opened once, when the task first starts — recorded, so a
+ * replay neither reopens nor misses it) and a cursor over the events delivered to it. Each `next` records the event
+ * it yields with its inbox position, so replay returns the recorded one and a resumed run carries on after it;
+ * delivered events no filter wants are passed over, the same way live and on replay.
  */
 class EventInbox {
-  readonly #queue: CloudEvent[] = [];
-  #wake: (() => void) | undefined;
-  readonly #unsubscribe: () => void;
   #count = 0;
+  #cursor = 0;
+  #isOpen = false;
 
-  constructor(private readonly ctx: TaskContext) {
-    this.#unsubscribe = ctx.run.ports.events.subscribe((event) => {
-      this.#queue.push(event);
-      this.#wake?.();
+  constructor(private readonly ctx: TaskContext) {}
+
+  get #subscription(): string {
+    return this.ctx.visitKey;
+  }
+
+  /** Opens the subscription before anything else of the listen happens (idempotent across replays). */
+  async open(): Promise<void> {
+    const events = this.ctx.run.ports.events;
+    await this.ctx.effect('subscribe', 'subscribe', async () => {
+      await events.subscribe(this.ctx.run.executionId, this.#subscription);
+      return null;
     });
+    this.#isOpen = true;
   }
 
   /** The next event that passes `accepts`, recorded before it is returned. */
   async next(accepts: (event: CloudEvent) => boolean): Promise<CloudEvent> {
     const key = this.ctx.key(`event/${this.#count}`);
     this.#count += 1;
-    const recorder = this.ctx.run.recorder;
-    const event = await recorder.capture(
+    const recorded = await this.ctx.run.recorder.capture(
       'EventConsumed',
       key,
-      async () => ({ key, event: (await this.#take(accepts)) as unknown as Json }),
+      async () => {
+        const { seq, event } = await this.#take(accepts);
+        return { key, event: event as unknown as Json, inboxSeq: seq };
+      },
       this.ctx.signal,
     );
-    return event.data.event as unknown as CloudEvent;
+    this.#cursor = recorded.data.inboxSeq;
+    return recorded.data.event as unknown as CloudEvent;
   }
 
-  async #take(accepts: (event: CloudEvent) => boolean): Promise<CloudEvent> {
+  async #take(accepts: (event: CloudEvent) => boolean): Promise<{ seq: number; event: CloudEvent }> {
+    const events = this.ctx.run.ports.events;
+    const executionId = this.ctx.run.executionId;
     for (;;) {
-      const index = this.#queue.findIndex(accepts);
-      if (index >= 0) return this.#queue.splice(index, 1)[0] as CloudEvent;
-      this.#queue.length = 0; // events no filter wants are dropped: a listen consumes only what it matches
+      const delivered = await events.deliveries(executionId, this.#subscription, this.#cursor);
+      for (const entry of delivered) {
+        if (accepts(entry.event)) return entry;
+        this.#cursor = entry.seq; // delivered, but no filter of this listen wants it: passed over
+      }
       const done = this.ctx.run.observer.waitBegan(null);
-      await new Promise<void>((resolve, reject) => {
-        const signal = this.ctx.signal;
-        if (signal.aborted) {
-          reject(signal.reason as Error);
-          return;
-        }
-        const onAbort = () => reject(signal.reason as Error);
-        signal.addEventListener('abort', onAbort, { once: true });
-        this.#wake = () => {
-          signal.removeEventListener('abort', onAbort);
-          this.#wake = undefined;
-          resolve();
-        };
-      }).finally(done);
+      try {
+        await events.changed(this.ctx.signal);
+      } finally {
+        done();
+      }
     }
   }
 
-  close(): void {
-    this.#unsubscribe();
+  async close(): Promise<void> {
+    if (!this.#isOpen) return;
+    // Unsubscribing is recorded too, so a finished listen never holds deliveries; a replay does not repeat it.
+    const events = this.ctx.run.ports.events;
+    await this.ctx.effect('unsubscribe', 'unsubscribe', async () => {
+      await events.unsubscribe(this.ctx.run.executionId, this.#subscription);
+      return null;
+    });
   }
 }
 

@@ -114,7 +114,7 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
       const namespace = jsonText(reference['namespace']);
       const name = jsonText(reference['name']);
       const version = reference['version'] === undefined ? 'latest' : jsonText(reference['version']);
-      const definition = children.resolve({ namespace, name, version });
+      const definition = await children.resolve({ namespace, name, version });
       if (definition === undefined) {
         throw new ProblemError(
           problem('configuration', { detail: `no workflow ${namespace}/${name}@${version} is known to the engine (deploy it, or pass --workflows DIR)`, instance: ctx.pointer }),
@@ -124,7 +124,7 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
     },
     ctx.signal,
   );
-  const definition = children.byHash(started.data.definitionHash);
+  const definition = await children.byHash(started.data.definitionHash);
   if (definition === undefined) {
     throw new ProblemError(problem('configuration', { detail: `the definition ${started.data.definitionHash} of the child is not known`, instance: ctx.pointer }));
   }
