@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import type { Effects } from './activities/effects.js';
+import type { Effects, RegisteredFunction } from './activities/effects.js';
 import { createHttpActivities } from './activities/http/http-activities.js';
 import { createProcessActivities } from './activities/process/process-activities.js';
 import { createResourceReader } from './activities/resources/resource-reader.js';
@@ -64,6 +64,11 @@ export interface EngineOptions {
   readonly parkAfterMs?: number;
   /** Keep a snapshot of the folded state every this many events, so reading a version folds only a tail. @default 500 */
   readonly snapshotEvery?: number;
+  /**
+   * Functions workflows may call by name (`call: <name>`, `with` as the input), run in this process. Each call is a
+   * recorded side effect: a replay never repeats it, and its idempotency key survives a crash.
+   */
+  readonly functions?: Readonly<Record<string, RegisteredFunction>>;
 }
 
 /** An Itonami engine: load definitions, run executions, read and rebuild their histories. */
@@ -123,6 +128,7 @@ export interface Engine {
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const jq = await createJqWebEngine();
+  const functions = options.functions ?? {};
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const http = createHttpActivities({ ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }) });
@@ -136,6 +142,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     runContainer: (request) => processes.runContainer(request),
     readResource: (request) => resources.readResource(request),
     resolveCatalogFunction: (request) => resources.resolveCatalogFunction(request),
+    callFunction: (request) => {
+      const fn = functions[request.name];
+      if (fn === undefined) return undefined;
+      const { signal, idempotencyKey, executionId, taskReference } = request;
+      return Promise.resolve().then(() => fn(request.input, { signal, idempotencyKey, executionId, taskReference }));
+    },
   };
   const secrets = options.secrets;
   const engine = new ExecutionEngine({
@@ -154,7 +166,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     parkAfterMs: options.parkAfterMs ?? 2_000,
     snapshotEvery: options.snapshotEvery ?? 500,
   });
-  const validate = (source: string | object, loadOptions: { path?: string } = {}) => loadDefinition(source, { jq, ...loadOptions });
+  const validate = (source: string | object, loadOptions: { path?: string } = {}) =>
+    loadDefinition(source, { jq, functions: Object.keys(functions), ...loadOptions });
   return {
     validate,
     load(source, loadOptions) {

@@ -30,6 +30,7 @@ export { DefinitionInvalidError, type DefinitionProblem } from './model/definiti
 export { ProblemError, problemTypes, type Problem } from './model/problems.js';
 export type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
 export type { Definition } from './model/workflow.js';
+export type { RegisteredFunction } from './activities/effects.js';
 export type { Json } from './model/json.js';
 export type { Phase } from './model/phases.js';
 export type { Clock, Random } from './runtime/ports.js';

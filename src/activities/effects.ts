@@ -19,7 +19,28 @@ export interface Effects {
    * `functions/<name>/<version>/function.yaml`, parsed).
    */
   resolveCatalogFunction(request: CatalogFunctionRequest): Promise<Task>;
+  /** Calls a function registered with the engine (`createEngine({ functions })`); undefined when none has that name. */
+  callFunction(request: FunctionCallRequest): Promise<Json> | undefined;
 }
+
+export interface FunctionCallRequest extends EffectOptions {
+  readonly name: string;
+  readonly input: Json;
+  readonly executionId: string;
+  /** The calling task's reference (JSON pointer). */
+  readonly taskReference: string;
+}
+
+/**
+ * A function registered through the library and called from workflows as `call: <name>` with `with` as its input.
+ * Its result is recorded before the workflow uses it, so a replay never calls it again; it runs at least once, and
+ * `idempotencyKey` (the same on a re-run after a crash) lets it deduplicate. Throw a `ProblemError` for an error
+ * the workflow may catch; `signal` aborts on cancellation and timeouts.
+ */
+export type RegisteredFunction = (
+  input: Json,
+  context: { readonly signal: AbortSignal; readonly idempotencyKey: string; readonly executionId: string; readonly taskReference: string },
+) => Promise<Json> | Json;
 
 export interface EffectOptions {
   readonly signal: AbortSignal;

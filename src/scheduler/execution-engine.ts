@@ -832,7 +832,7 @@ function resultOf(state: ExecutionState): ExecutionResult {
 
 function disabledEffects(): Effects {
   const refuse = (): Promise<never> => Promise.reject(new Error('side effects are disabled while rebuilding from history'));
-  return { http: refuse, openapi: refuse, runShell: refuse, runScript: refuse, runContainer: refuse, readResource: refuse, resolveCatalogFunction: refuse };
+  return { http: refuse, openapi: refuse, runShell: refuse, runScript: refuse, runContainer: refuse, readResource: refuse, resolveCatalogFunction: refuse, callFunction: refuse };
 }
 
 /** During a rebuild no timer may fire: only recorded ones count. */

@@ -15,6 +15,8 @@ export interface LoadDefinitionOptions {
   readonly jq: ExpressionCompiler;
   /** Where the source was read from; kept on the definition, used in messages only. */
   readonly path?: string;
+  /** Names of functions registered with the engine: `call: <name>` may name them as it names `use.functions`. */
+  readonly functions?: readonly string[];
 }
 
 export type LoadDefinitionResult =
@@ -66,7 +68,7 @@ export function loadDefinition(source: string | object, options: LoadDefinitionO
   // Names and expressions are checked on a schema-valid document only: on a malformed one they would mostly
   // repeat the schema's complaints in other words.
   if (issues.length === 0 && isJsonObject(document)) {
-    problems.push(...referenceProblems(document), ...expressionProblems(document, options.jq));
+    problems.push(...referenceProblems(document, options.functions), ...expressionProblems(document, options.jq));
   }
   if (problems.length > 0 || !isJsonObject(document)) return fail();
 

@@ -43,7 +43,7 @@ const DATA_KEYS = new Set([
   'variables',
 ]);
 
-export function referenceProblems(document: JsonObject): LocatableProblem[] {
+export function referenceProblems(document: JsonObject, registeredFunctions: readonly string[] = []): LocatableProblem[] {
   const problems: LocatableProblem[] = [];
   const use = objectAt(document, 'use');
   const declared = (section: string): string[] => Object.keys(objectAt(use, section) ?? {});
@@ -68,7 +68,8 @@ export function referenceProblems(document: JsonObject): LocatableProblem[] {
         named(objectAt(task, 'catch')?.retry, childPointer(pointer, 'catch', 'retry'), 'retries', 'a retry policy');
         break;
       case 'call': {
-        const problem = callProblem(task.call, childPointer(pointer, 'call'), declared('functions'), declared('catalogs'));
+        const functions = [...declared('functions'), ...registeredFunctions];
+        const problem = callProblem(task.call, childPointer(pointer, 'call'), functions, declared('catalogs'));
         if (problem !== undefined) problems.push(problem);
         break;
       }

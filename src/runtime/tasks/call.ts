@@ -83,10 +83,21 @@ async function callOpenApi(ctx: TaskContext, args: JsonObject): Promise<Json> {
   );
 }
 
-/** A function is a task: it runs as one, under this call's reference, with the evaluated `with` as its input. */
+/**
+ * A function of `use.functions` (or a catalog) is a task: it runs as one, under this call's reference, with the
+ * evaluated `with` as its input. A function registered with the engine runs as one recorded side effect.
+ */
 async function callFunction(ctx: TaskContext, name: string, args: JsonObject): Promise<Json> {
   const input = ctx.evaluateTemplate(args);
   const declared = ctx.run.document.use?.functions?.[name];
+  if (declared === undefined && !CATALOG_CALL.test(name)) {
+    const effects = ctx.run.ports.effects;
+    return ctx.effect('call', 'function', async (signal) => {
+      const called = effects.callFunction({ ...ctx.effectOptions(signal), name, input, executionId: ctx.run.executionId, taskReference: ctx.pointer });
+      if (called === undefined) throw configuration(ctx, `function '${name}' is neither in use.functions nor registered with the engine`);
+      return called;
+    });
+  }
   const definition = declared ?? (await catalogFunction(ctx, name));
   const outcome = await ctx.runTask(definition, name, `${ctx.pointer}/call`, input, { ...ctx.scope, signal: ctx.signal });
   return outcome.output;
