@@ -1,7 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DefinitionInvalidError, type DefinitionProblem, type Engine } from '../index.js';
+import { type Definition, DefinitionInvalidError, type DefinitionProblem, type Engine } from '../index.js';
 import { UsageError } from './exit-codes.js';
+import type { Io } from './io.js';
 
 const DEFINITION_FILE = /\.(ya?ml|json)$/i;
 
@@ -14,19 +15,50 @@ export async function readDefinitionFile(file: string): Promise<string> {
   }
 }
 
-/** Loads every definition file in `dir` (recursively), so `run.workflow` can find them; the first invalid one throws. */
-export async function loadWorkflowsDir(engine: Engine, dir: string): Promise<number> {
+/**
+ * Loads every definition file in `dir` (recursively, in path order), so `run.workflow` can find them; the first
+ * invalid one throws {@link DefinitionInvalidError}. Returns them in that order.
+ */
+export async function loadWorkflowsDir(engine: Engine, dir: string): Promise<Definition[]> {
   let entries: string[];
   try {
     entries = (await readdir(dir, { recursive: true })).filter((name) => DEFINITION_FILE.test(name)).sort();
   } catch (error) {
     throw new UsageError(`cannot read the workflows folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  const definitions: Definition[] = [];
   for (const name of entries) {
     const file = path.join(dir, name);
-    engine.load(await readDefinitionFile(file), { path: file });
+    definitions.push(engine.load(await readDefinitionFile(file), { path: file }));
   }
-  return entries.length;
+  return definitions;
+}
+
+/** An invalid definition's problems on stderr: one line each, or one JSON array with `--json-errors`. */
+export function printDefinitionProblems(error: DefinitionInvalidError, io: Io, options: { jsonErrors?: boolean | undefined }): void {
+  io.stderr(options.jsonErrors === true ? `${JSON.stringify(problemsAsJson(error))}\n` : formatProblems(error));
+}
+
+/**
+ * The definitions of `--workflows DIR` then of the files, in that order (the files' last); undefined, the problems
+ * printed, when one is invalid. For `deploy` and `start`.
+ */
+export async function loadDefinitions(
+  engine: Engine,
+  sources: readonly { file: string; text: string }[],
+  options: { workflows?: string | undefined; jsonErrors?: boolean | undefined },
+  io: Io,
+): Promise<Definition[] | undefined> {
+  const loaded: Definition[] = [];
+  try {
+    if (options.workflows !== undefined) loaded.push(...(await loadWorkflowsDir(engine, options.workflows)));
+    for (const source of sources) loaded.push(engine.load(source.text, { path: source.file }));
+  } catch (error) {
+    if (!(error instanceof DefinitionInvalidError)) throw error;
+    printDefinitionProblems(error, io, options);
+    return undefined;
+  }
+  return loaded;
 }
 
 /** One line per problem: `file:line:column: /pointer: message`. */

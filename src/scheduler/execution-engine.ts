@@ -18,7 +18,8 @@ import { ExecutionRun, type RunObserver, timeArgument } from '../runtime/executi
 import { runWorkflow } from '../runtime/interpreter.js';
 import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator, WorkflowEvents } from '../runtime/ports.js';
 import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError } from '../store/errors.js';
-import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store } from '../store/store.js';
+import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store, StoredDefinition } from '../store/store.js';
+import { type ScheduleHost, fireDueSchedules } from './schedules.js';
 import type { EngineEventMap } from './engine-events.js';
 import { lifecycleEventsFor, referenceOfKey } from './lifecycle-events.js';
 
@@ -124,6 +125,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   #loop: Promise<void> | undefined;
   #isWorker = false;
   #concurrency = 10;
+  readonly #scheduleHost: ScheduleHost;
   /** Listens waiting in memory for their inbox to change. */
   readonly #inboxWaiters = new Set<() => void>();
   readonly #workflowEvents: WorkflowEvents = {
@@ -164,6 +166,24 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   constructor(deps: ExecutionEngineDeps) {
     super();
     this.#deps = deps;
+    this.#scheduleHost = {
+      store: deps.store,
+      expressions: deps.expressions.strict,
+      now: () => this.#deps.clock.now(),
+      activeDefinitions: async () => {
+        const latest = new Map<string, StoredDefinition>();
+        for (const stored of await this.#deps.store.listDefinitions()) {
+          const key = `${stored.namespace}/${stored.name}`;
+          const known = latest.get(key);
+          if (known === undefined || compareSemver(stored.version, known.version) > 0) latest.set(key, stored);
+        }
+        return Promise.all([...latest.values()].map((stored) => this.#definitionFor(stored.hash)));
+      },
+      start: async (definition, executionId, input) => {
+        await this.start(definition, { executionId, input });
+      },
+      endedAt: async (executionId) => (await this.getExecution(executionId))?.endedAt,
+    };
   }
 
   /** Makes a definition known to this engine (for `run.workflow` and rebuilds); `start` stores it by hash. */
@@ -441,7 +461,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       // Each resume returns once its run is in memory (it goes on in the background), so `#active` counts it.
       await Promise.all(claims.map((claim) => this.#resume(claim)));
       if (claims.length > 0) continue;
-      const nextWake = await store.nextWakeAt();
+      const nextDue = await fireDueSchedules(this.#scheduleHost);
+      const nextWake = earliestOf(await store.nextWakeAt(), nextDue);
       if (options.untilIdle === true && this.#active.size === 0 && (nextWake === undefined || nextWake > now + maxWaitMs)) break;
       await this.#idle(nextWake, stop);
     }
@@ -816,6 +837,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
 
 /** How often an idle loop looks at the store even when nothing told it to (another process may have written). */
 const POLL_MS = 250;
+
+function earliestOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
 
 /** The earliest timed wait, or null when some wait is for an event or a child only. */
 function earliest(waits: Map<symbol, number | null>): number | null {

@@ -75,6 +75,17 @@ export interface Store {
   /** Events delivered to a subscription after inbox seq `afterSeq`, in acceptance order. */
   deliveries(input: { readonly executionId: string; readonly key: string; readonly afterSeq: number }): Promise<InboxEntry[]>;
 
+  /**
+   * The cursor of a schedule (by key, e.g. `namespace/name`): the last due instant, or inbox position, it started an
+   * execution for. Undefined before the schedule first ran.
+   */
+  getScheduleCursor(key: string): Promise<number | undefined>;
+  /**
+   * Moves a schedule's cursor from `from` (undefined: not set yet) to `to`. False when another process moved it
+   * first — compare-and-set, so two workers never both advance one schedule.
+   */
+  advanceScheduleCursor(input: { readonly key: string; readonly from: number | undefined; readonly to: number }): Promise<boolean>;
+
   /** Idempotent: releases what the store holds. */
   close(): Promise<void>;
 }

@@ -543,6 +543,17 @@ function inboxCases(withStore: WithStore): void {
     assert.equal((await store.getExecution('bystander'))?.wakeAt, null);
     assert.equal((await store.getExecution('sleeper'))?.wakeAt, 90_000);
   });
+
+  withStore('a schedule cursor starts unset and moves only by compare-and-set', async (store) => {
+    assert.equal(await store.getScheduleCursor('ns/wf'), undefined);
+    assert.equal(await store.advanceScheduleCursor({ key: 'ns/wf', from: 5, to: 6 }), false, 'from a value it never had');
+    assert.equal(await store.advanceScheduleCursor({ key: 'ns/wf', from: undefined, to: 100 }), true);
+    assert.equal(await store.advanceScheduleCursor({ key: 'ns/wf', from: undefined, to: 200 }), false, 'set already');
+    assert.equal(await store.advanceScheduleCursor({ key: 'ns/wf', from: 100, to: 160 }), true);
+    assert.equal(await store.advanceScheduleCursor({ key: 'ns/wf', from: 100, to: 220 }), false, 'another process moved it first');
+    assert.equal(await store.getScheduleCursor('ns/wf'), 160);
+    assert.equal(await store.getScheduleCursor('ns/other'), undefined);
+  });
 }
 
 function limitCases(name: string, openWithLimits: StoreContractOptions['openWithLimits']): void {

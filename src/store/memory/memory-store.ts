@@ -37,6 +37,7 @@ export function createMemoryStore(): Store {
   const inboxKeys = new Set<string>();
   /** Subscription key → inbox seqs delivered to it. */
   const subscriptions = new Map<string, number[]>();
+  const scheduleCursors = new Map<string, number>();
   let isClosed = false;
 
   function open(): void {
@@ -258,6 +259,16 @@ export function createMemoryStore(): Store {
       open();
       const delivered = subscriptions.get(JSON.stringify([executionId, key])) ?? [];
       return delivered.filter((seq) => seq > afterSeq).map((seq) => inbox[seq - 1] as InboxEntry);
+    },
+    async getScheduleCursor(key) {
+      open();
+      return scheduleCursors.get(key);
+    },
+    async advanceScheduleCursor({ key, from, to }) {
+      open();
+      if (scheduleCursors.get(key) !== from) return false;
+      scheduleCursors.set(key, to);
+      return true;
     },
     async close() {
       isClosed = true;

@@ -86,7 +86,10 @@ test('sqlite store: the file is in WAL mode and reopening applies no migration t
   assert.equal(inspect(path, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
   assert.deepEqual(
     inspect(path, (db) => db.prepare('SELECT version, name FROM schema_migrations').all()),
-    [{ version: 1, name: 'initial-schema' }],
+    [
+      { version: 1, name: 'initial-schema' },
+      { version: 2, name: 'schedule-cursors' },
+    ],
   );
 });
 
@@ -99,10 +102,10 @@ test('sqlite store: a file migrated by a newer Itonami is refused with SchemaVer
   assert.throws(() => openSqliteStore({ path }), (error: unknown) => {
     assert.ok(error instanceof SchemaVersionError);
     assert.equal(error.details.databaseVersion, 99);
-    assert.match(error.message, /is at schema version 99, but this Itonami knows versions up to 1; upgrade Itonami/);
+    assert.match(error.message, /is at schema version 99, but this Itonami knows versions up to 2; upgrade Itonami/);
     return true;
   });
-  assert.equal(count(path, 'schema_migrations'), 2);
+  assert.equal(count(path, 'schema_migrations'), 3);
 });
 
 test('sqlite store: two stores on one file (two processes) never both hold a claim, and the loser cannot write', async (t) => {

@@ -162,6 +162,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ensureOpen();
       return takeCommand.immediate(token);
     },
+    async getScheduleCursor(key) {
+      ensureOpen();
+      return sql.schedules.get.get(key)?.cursor;
+    },
+    async advanceScheduleCursor({ key, from, to }) {
+      ensureOpen();
+      const changed = from === undefined ? sql.schedules.insert.run({ key, to }) : sql.schedules.advance.run({ key, from, to });
+      return changed.changes === 1;
+    },
     async putSnapshot({ executionId, seq, state }) {
       ensureOpen();
       sql.snapshots.upsert.run({ executionId, seq, state });

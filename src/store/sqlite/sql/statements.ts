@@ -5,6 +5,7 @@ import { prepareDefinitionStatements, type DefinitionStatements } from './defini
 import { prepareEventStatements, type EventStatements } from './events.js';
 import { prepareExecutionStatements, type ExecutionStatements } from './executions.js';
 import { prepareInboxStatements, type InboxStatements } from './inbox.js';
+import { prepareScheduleStatements, type ScheduleStatements } from './schedules.js';
 import { prepareSnapshotStatements, type SnapshotStatements } from './snapshots.js';
 
 /** Every statement the store runs, by table group. */
@@ -16,6 +17,7 @@ export interface Statements {
   readonly claims: ClaimStatements;
   readonly snapshots: SnapshotStatements;
   readonly inbox: InboxStatements;
+  readonly schedules: ScheduleStatements;
 }
 
 /** Prepares every statement once per connection. */
@@ -28,5 +30,6 @@ export function prepareStatements(db: Database): Statements {
     claims: prepareClaimStatements(db),
     snapshots: prepareSnapshotStatements(db),
     inbox: prepareInboxStatements(db),
+    schedules: prepareScheduleStatements(db),
   };
 }

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { claimlessStore } from '../claimless-store.js';
+import { readValueOptions } from '../data-options.js';
+import { loadDefinitions, readDefinitionFile } from '../definition-files.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import type { CommandRun, Io } from '../io.js';
+import { withDbOption, withStoreEngine } from '../store-session.js';
+
+interface StartOptions {
+  db: string;
+  input?: string;
+  inputFile?: string;
+  workflows?: string;
+  id?: string;
+  jsonErrors?: boolean;
+}
+
+/**
+ * `itonami start FILE`: deploys the definitions and creates an execution in `--db` for a worker to run; runs none of
+ * it here. stdout is the execution id alone. Idempotent with `--id`: the same definition and input print the id
+ * again (exit 0); another definition or input under that id is a conflict (exit 1, 409 problem on stderr).
+ */
+export function startCommand(program: Command, schedule: (run: CommandRun) => void): void {
+  const command = program
+    .command('start')
+    .argument('<file>', 'workflow definition (YAML or JSON)')
+    .description('create an execution for a worker to run (runs nothing here); prints its id')
+    .option('--input <json>', 'workflow input as JSON (default: {})')
+    .option('--input-file <path>', 'read the workflow input from a JSON or YAML file')
+    .option('--workflows <dir>', 'deploy every definition in DIR as well, for run.workflow')
+    .option('--id <id>', 'start under this execution id (idempotent: the same definition and input print it again)')
+    .option('--json-errors', 'print definition problems as a JSON array of RFC 7807 objects');
+  withDbOption(command).action((file: string, options: StartOptions) => schedule((io) => start(file, options, io)));
+}
+
+async function start(file: string, options: StartOptions, io: Io): Promise<number> {
+  if (options.id !== undefined && options.id.trim() === '') throw new UsageError('--id must not be empty');
+  const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
+  const source = { file, text: await readDefinitionFile(file) };
+  const executionId = options.id ?? randomUUID();
+  let claims: ReturnType<typeof claimlessStore> | undefined;
+  const wrapStore = (store: Parameters<typeof claimlessStore>[0]) => {
+    claims = claimlessStore(store);
+    return claims.store;
+  };
+  return withStoreEngine({ db: options.db, whenMissing: 'create', baseDir: path.dirname(path.resolve(file)), wrapStore }, async (engine) => {
+    const definitions = await loadDefinitions(engine, [source], options, io);
+    const definition = definitions?.at(-1);
+    if (definitions === undefined || definition === undefined) return ExitCode.Usage;
+    for (const each of definitions) await engine.deploy(each);
+    try {
+      await engine.start(definition, { input, executionId });
+    } catch (error) {
+      // The engine created the execution, then could not claim it (this process claims nothing): a worker runs it.
+      if (claims?.refusedClaims.has(executionId) !== true) throw error;
+    }
+    io.stdout(`${executionId}\n`);
+    return ExitCode.Ok;
+  });
+}
