@@ -58,14 +58,16 @@ export interface OpenBenchEngineOptions extends Omit<EngineOptions, 'store' | 'f
   readonly synchronous: Synchronous;
   /** Wraps the store before the engine gets it (to observe claim releases, say). */
   readonly wrapStore?: (store: Store) => Store;
+  /** Told the size of every group commit (how many appends one transaction carried). */
+  readonly onCommit?: (batch: { readonly appends: number }) => void;
 }
 
 /** A fresh SQLite file in a temp dir, an engine on it with the `noop` function registered. */
 export async function openBenchEngine(options: OpenBenchEngineOptions): Promise<BenchEngine> {
-  const { synchronous, wrapStore, ...engineOptions } = options;
+  const { synchronous, wrapStore, onCommit, ...engineOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'itonami-bench-'));
   const path = join(dir, 'itonami.db');
-  const opened = openSqliteStore({ path, synchronous });
+  const opened = openSqliteStore({ path, synchronous, ...(onCommit === undefined ? {} : { onCommit }) });
   const store = wrapStore === undefined ? opened : wrapStore(opened);
   const engine = await createEngine({ ...engineOptions, store, functions: { noop: (input) => input } });
   let closing: Promise<void> | undefined;

@@ -65,22 +65,22 @@ async function work(options: WorkerOptions, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let isForced = false;
   try {
     await withStoreEngine({ db: options.db, whenMissing: 'create', secrets }, async (engine) => {
       if (options.quiet !== true) attachProgress(engine, io, { perExecution: true });
       const worked = engine.work({ concurrency, untilIdle: options.untilIdle === true, maxWaitMs, signal: stopping.signal });
-      isForced = (await Promise.race([worked, forced])) === 'forced';
-      if (isForced) await closeWithin(engine, graceMs);
+      if ((await Promise.race([worked, forced])) !== 'forced') return;
+      // A forced stop leaves runs that would not park (an effect that ignores its abort), and closing waits for
+      // them: only exiting ends them. Nothing half-done is written either way (appends are atomic); their claims
+      // expire after the lease and another worker resumes them by replay.
+      await closeWithin(engine, graceMs);
+      process.exit(ExitCode.Ok);
     });
   } finally {
     clearTimeout(grace);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  // A forced stop leaves runs that would not park (an effect that ignores its abort): only exiting ends them.
-  // Their claims expire after the lease and another worker resumes them by replay.
-  if (isForced) process.exit(ExitCode.Ok);
   return ExitCode.Ok;
 }
 

@@ -1,0 +1,193 @@
+/**
+ * Durable steps: how many recorded steps per second the engine sustains with many workflows in flight, as a ratio
+ * to one-row SQLite commits on the same file settings measured in the same run, and how long one workflow takes
+ * from start to completion when it runs alone. Workload: three sequential calls of an in-process no-op
+ * (bench/workload.ts), so every step records one `EffectCompleted` before it is used.
+ */
+import assert from 'node:assert/strict';
+import { loadavg } from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
+import { countingStore, type CountingStore } from './counting-store.js';
+import { compare, median, percentile, type Subject } from './measure.js';
+import { report, type Figure } from './report.js';
+import { BASELINE_ROW_BYTES, openSingleRowTable, type SingleRowTable } from './single-row-commits.js';
+import { durableSteps, openBenchEngine, runPool, STEPS_PER_WORKFLOW, THREE_STEPS_YAML, type BenchEngine, type Definition, type Synchronous } from './workload.js';
+
+const WORKFLOWS = 1_000;
+const IN_FLIGHT = 50;
+const BASELINE_ROWS = { FULL: 5_000, NORMAL: 20_000 } as const satisfies Record<Synchronous, number>;
+const LATENCY_WORKFLOWS = 200;
+/** Untimed runs on each fresh engine before its round (first-call compilation, SQLite page cache). */
+const ENGINE_WARMUP_WORKFLOWS = 20;
+const SETTINGS: readonly Synchronous[] = ['FULL', 'NORMAL'];
+
+interface EngineRound {
+  readonly bench: BenchEngine;
+  readonly counting: CountingStore;
+  readonly definition: Definition;
+  readonly groupCommits: number[];
+  results: { executionId: string; status: string }[];
+  latenciesMs: number[];
+}
+
+/** Write transactions per workflow by store method, and appends per group commit, of the timed rounds. */
+interface WriteProfile {
+  readonly perWorkflow: Map<string, number>;
+  readonly appendsPerCommit: number;
+}
+
+export async function benchDurableSteps(): Promise<void> {
+  const startLoad = loadavg()[0] ?? 0;
+  const throughput = new Map<Synchronous, { baseline: Awaited<ReturnType<typeof compare>>[number]; engine: Awaited<ReturnType<typeof compare>>[number]; writes: WriteProfile }>();
+  for (const synchronous of SETTINGS) {
+    const writes: WriteProfile[] = [];
+    const [baseline, engine] = await compare([baselineSubject(synchronous), throughputSubject(synchronous, writes)], { warmupRounds: 1, rounds: 5 });
+    throughput.set(synchronous, { baseline: baseline!, engine: engine!, writes: mergeProfiles(writes) });
+  }
+  const latencies = new Map<Synchronous, { p50: number[]; p99: number[]; all: number[] }>(SETTINGS.map((s) => [s, { p50: [], p99: [], all: [] }]));
+  await compare(
+    SETTINGS.map((synchronous) => latencySubject(synchronous, latencies.get(synchronous)!)),
+    { warmupRounds: 0, rounds: 3 },
+  );
+
+  const headline: Figure[] = [];
+  const absolutes: (Figure | Awaited<ReturnType<typeof compare>>[number])[] = [];
+  const notes: string[] = [];
+  for (const synchronous of SETTINGS) {
+    const { baseline, engine, writes } = throughput.get(synchronous)!;
+    headline.push({
+      label: `${synchronous}: durable steps/s ÷ one-row commits/s`,
+      value: engine.perSecond / baseline.perSecond,
+      unit: '×',
+      ...(synchronous === 'FULL' ? { target: { atLeast: 3.5 } } : {}),
+    });
+    absolutes.push(baseline, engine, { label: `${synchronous}: workflows completed per second`, value: engine.perSecond / STEPS_PER_WORKFLOW, unit: '/s' });
+    notes.push(
+      `${synchronous}: store calls per workflow (timed rounds): ${[...writes.perWorkflow].map(([method, n]) => `${method} ${n.toFixed(2)}`).join(', ')}; ` +
+        `${writes.appendsPerCommit.toFixed(1)} appends per group commit.`,
+    );
+  }
+  for (const synchronous of SETTINGS) {
+    const { p50, p99, all } = latencies.get(synchronous)!;
+    headline.push({ label: `${synchronous}: p50 start→complete`, value: median(p50), unit: 'ms', target: { atMost: 0.7 } });
+    headline.push({ label: `${synchronous}: p99 start→complete`, value: median(p99), unit: 'ms' });
+    absolutes.push({ label: `${synchronous}: mean start→complete (${all.length} runs)`, value: all.reduce((a, b) => a + b, 0) / all.length, unit: 'ms' });
+    absolutes.push({ label: `${synchronous}: max start→complete`, value: Math.max(...all), unit: 'ms' });
+  }
+  notes.push(
+    `Throughput: ${WORKFLOWS} workflows, ${IN_FLIGHT} in flight, each round on a fresh file after ${ENGINE_WARMUP_WORKFLOWS} untimed workflows; ` +
+      `baseline ${BASELINE_ROWS.FULL} (FULL) / ${BASELINE_ROWS.NORMAL} (NORMAL) one-row transactions of ~${BASELINE_ROW_BYTES} bytes per round; 1 warm-up + 5 rounds, order alternating.`,
+    `Latency: ${LATENCY_WORKFLOWS} workflows one at a time per round (\`engine.run\`, start until result), 3 rounds alternating FULL/NORMAL; p50/p99 are medians over rounds, mean/max over all runs.`,
+    `SQLite ${sqliteVersion()}; 1-minute load average at start ${startLoad.toFixed(1)} on ${SETTINGS.length ? '' : ''}a machine shared with other work.`,
+  );
+  report({
+    name: 'durable-steps',
+    command: 'npm run bench -- durable-steps',
+    workload: 'Three sequential `call: noop` steps per workflow (one `EffectCompleted` each), SQLite store in a temp dir, WAL.',
+    headline,
+    absolutes,
+    notes,
+  });
+}
+
+function baselineSubject(synchronous: Synchronous): Subject<SingleRowTable> {
+  return {
+    name: `${synchronous}: one-row transactions (commits/s)`,
+    setup: () => openSingleRowTable(synchronous),
+    run: (table) => table.commit(BASELINE_ROWS[synchronous]),
+    teardown: (table) => table.close(),
+  };
+}
+
+function throughputSubject(synchronous: Synchronous, profiles: WriteProfile[]): Subject<EngineRound> {
+  return {
+    name: `${synchronous}: engine, ${WORKFLOWS} workflows × ${STEPS_PER_WORKFLOW} steps (steps/s)`,
+    setup: () => openRound(synchronous),
+    async run(round) {
+      round.results = await runPool(WORKFLOWS, IN_FLIGHT, (index) => round.bench.engine.run(round.definition, { input: { index } }));
+      return STEPS_PER_WORKFLOW * round.results.filter((result) => result.status === 'completed').length;
+    },
+    async teardown(round) {
+      try {
+        const { counts } = round.counting;
+        const commits = round.groupCommits;
+        await assertAllCompleted(round, WORKFLOWS);
+        profiles.push({
+          perWorkflow: new Map([...counts].filter(([method]) => WRITES.has(method)).map(([method, n]) => [method, n / WORKFLOWS])),
+          appendsPerCommit: commits.reduce((a, b) => a + b, 0) / Math.max(1, commits.length),
+        });
+      } finally {
+        await round.bench.close();
+      }
+    },
+  };
+}
+
+function latencySubject(synchronous: Synchronous, into: { p50: number[]; p99: number[]; all: number[] }): Subject<EngineRound> {
+  return {
+    name: `${synchronous}: latency`,
+    setup: () => openRound(synchronous),
+    async run(round) {
+      for (let index = 0; index < LATENCY_WORKFLOWS; index += 1) {
+        const started = performance.now();
+        const result = await round.bench.engine.run(round.definition, { input: { index } });
+        round.latenciesMs.push(performance.now() - started);
+        round.results.push(result);
+      }
+      return LATENCY_WORKFLOWS;
+    },
+    async teardown(round) {
+      try {
+        await assertAllCompleted(round, LATENCY_WORKFLOWS);
+        into.p50.push(percentile(round.latenciesMs, 50));
+        into.p99.push(percentile(round.latenciesMs, 99));
+        into.all.push(...round.latenciesMs);
+      } finally {
+        await round.bench.close();
+      }
+    },
+  };
+}
+
+/** Store methods that write (each its own transaction, except `append`, which is group-committed). */
+const WRITES = new Set(['createExecution', 'claimExecution', 'append', 'releaseClaim', 'putDefinition', 'putSnapshot', 'renewClaim', 'takeCommand']);
+
+async function openRound(synchronous: Synchronous): Promise<EngineRound> {
+  let counting: CountingStore | undefined;
+  const groupCommits: number[] = [];
+  const bench = await openBenchEngine({
+    synchronous,
+    wrapStore: (store) => (counting = countingStore(store)).store,
+    onCommit: ({ appends }) => groupCommits.push(appends),
+  });
+  const definition = bench.engine.load(THREE_STEPS_YAML);
+  await runPool(ENGINE_WARMUP_WORKFLOWS, ENGINE_WARMUP_WORKFLOWS, () => bench.engine.run(definition));
+  counting!.reset();
+  groupCommits.length = 0;
+  return { bench, counting: counting!, definition, groupCommits, results: [], latenciesMs: [] };
+}
+
+/** A fast wrong answer is not a result: every workflow completed, and recorded exactly its three steps. */
+async function assertAllCompleted(round: EngineRound, expected: number): Promise<void> {
+  assert.equal(round.results.length, expected, 'every workflow returned a result');
+  const notCompleted = round.results.filter((result) => result.status !== 'completed');
+  assert.equal(notCompleted.length, 0, `workflows that did not complete: ${JSON.stringify(notCompleted.slice(0, 3))}`);
+  for (const { executionId } of round.results) {
+    assert.equal(await durableSteps(round.bench.engine, executionId), STEPS_PER_WORKFLOW, `durable steps recorded by ${executionId}`);
+  }
+}
+
+function mergeProfiles(profiles: readonly WriteProfile[]): WriteProfile {
+  const perWorkflow = new Map<string, number>();
+  for (const profile of profiles) for (const [method, n] of profile.perWorkflow) perWorkflow.set(method, (perWorkflow.get(method) ?? 0) + n / profiles.length);
+  return { perWorkflow, appendsPerCommit: median(profiles.map((p) => p.appendsPerCommit)) };
+}
+
+function sqliteVersion(): string {
+  const db = new BetterSqlite3(':memory:');
+  try {
+    return String(db.pragma('compile_options', { simple: false }) && db.prepare('SELECT sqlite_version() AS v').pluck().get());
+  } finally {
+    db.close();
+  }
+}
