@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { loadavg } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { countingStore, type CountingStore } from './counting-store.js';
-import { compare, median, percentile, type Subject } from './measure.js';
+import { compare, median, percentile, type Measurement, type Subject } from './measure.js';
 import { report, type Figure } from './report.js';
 import { BASELINE_ROW_BYTES, openSingleRowTable, type SingleRowTable } from './single-row-commits.js';
 import { durableSteps, openBenchEngine, runPool, STEPS_PER_WORKFLOW, THREE_STEPS_YAML, type BenchEngine, type Definition, type Synchronous } from './workload.js';
@@ -34,27 +34,28 @@ interface EngineRound {
 interface WriteProfile {
   readonly perWorkflow: Map<string, number>;
   readonly appendsPerCommit: number;
+  readonly groupCommitsPerWorkflow: number;
 }
 
 export async function benchDurableSteps(): Promise<void> {
   const startLoad = loadavg()[0] ?? 0;
-  const throughput = new Map<Synchronous, { baseline: Awaited<ReturnType<typeof compare>>[number]; engine: Awaited<ReturnType<typeof compare>>[number]; writes: WriteProfile }>();
+  const throughput: { synchronous: Synchronous; baseline: Measurement; engine: Measurement; writes: WriteProfile }[] = [];
   for (const synchronous of SETTINGS) {
     const writes: WriteProfile[] = [];
     const [baseline, engine] = await compare([baselineSubject(synchronous), throughputSubject(synchronous, writes)], { warmupRounds: 1, rounds: 5 });
-    throughput.set(synchronous, { baseline: baseline!, engine: engine!, writes: mergeProfiles(writes) });
+    assert.ok(baseline !== undefined && engine !== undefined);
+    throughput.push({ synchronous, baseline, engine, writes: mergeProfiles(writes) });
   }
-  const latencies = new Map<Synchronous, { p50: number[]; p99: number[]; all: number[] }>(SETTINGS.map((s) => [s, { p50: [], p99: [], all: [] }]));
+  const latencies = SETTINGS.map((synchronous) => ({ synchronous, p50: [] as number[], p99: [] as number[], all: [] as number[], groupCommits: [] as number[] }));
   await compare(
-    SETTINGS.map((synchronous) => latencySubject(synchronous, latencies.get(synchronous)!)),
+    latencies.map((into) => latencySubject(into.synchronous, into)),
     { warmupRounds: 0, rounds: 3 },
   );
 
   const headline: Figure[] = [];
-  const absolutes: (Figure | Awaited<ReturnType<typeof compare>>[number])[] = [];
+  const absolutes: (Figure | Measurement)[] = [];
   const notes: string[] = [];
-  for (const synchronous of SETTINGS) {
-    const { baseline, engine, writes } = throughput.get(synchronous)!;
+  for (const { synchronous, baseline, engine, writes } of throughput) {
     headline.push({
       label: `${synchronous}: durable steps/s ÷ one-row commits/s`,
       value: engine.perSecond / baseline.perSecond,
@@ -64,21 +65,22 @@ export async function benchDurableSteps(): Promise<void> {
     absolutes.push(baseline, engine, { label: `${synchronous}: workflows completed per second`, value: engine.perSecond / STEPS_PER_WORKFLOW, unit: '/s' });
     notes.push(
       `${synchronous}: store calls per workflow (timed rounds): ${[...writes.perWorkflow].map(([method, n]) => `${method} ${n.toFixed(2)}`).join(', ')}; ` +
-        `${writes.appendsPerCommit.toFixed(1)} appends per group commit.`,
+        `${writes.appendsPerCommit.toFixed(1)} appends per group commit, ${writes.groupCommitsPerWorkflow.toFixed(2)} group commits per workflow ` +
+        '(each store call other than append is a transaction of its own).',
     );
   }
-  for (const synchronous of SETTINGS) {
-    const { p50, p99, all } = latencies.get(synchronous)!;
+  for (const { synchronous, p50, p99, all, groupCommits } of latencies) {
     headline.push({ label: `${synchronous}: p50 start→complete`, value: median(p50), unit: 'ms', target: { atMost: 0.7 } });
     headline.push({ label: `${synchronous}: p99 start→complete`, value: median(p99), unit: 'ms' });
     absolutes.push({ label: `${synchronous}: mean start→complete (${all.length} runs)`, value: all.reduce((a, b) => a + b, 0) / all.length, unit: 'ms' });
     absolutes.push({ label: `${synchronous}: max start→complete`, value: Math.max(...all), unit: 'ms' });
+    absolutes.push({ label: `${synchronous}: group commits per workflow, one at a time`, value: median(groupCommits), unit: '' });
   }
   notes.push(
     `Throughput: ${WORKFLOWS} workflows, ${IN_FLIGHT} in flight, each round on a fresh file after ${ENGINE_WARMUP_WORKFLOWS} untimed workflows; ` +
       `baseline ${BASELINE_ROWS.FULL} (FULL) / ${BASELINE_ROWS.NORMAL} (NORMAL) one-row transactions of ~${BASELINE_ROW_BYTES} bytes per round; 1 warm-up + 5 rounds, order alternating.`,
     `Latency: ${LATENCY_WORKFLOWS} workflows one at a time per round (\`engine.run\`, start until result), 3 rounds alternating FULL/NORMAL; p50/p99 are medians over rounds, mean/max over all runs.`,
-    `SQLite ${sqliteVersion()}; 1-minute load average at start ${startLoad.toFixed(1)} on ${SETTINGS.length ? '' : ''}a machine shared with other work.`,
+    `SQLite ${sqliteVersion()}; 1-minute load average at start ${startLoad.toFixed(1)} (the machine is shared with other work).`,
   );
   report({
     name: 'durable-steps',
@@ -115,6 +117,7 @@ function throughputSubject(synchronous: Synchronous, profiles: WriteProfile[]): 
         profiles.push({
           perWorkflow: new Map([...counts].filter(([method]) => WRITES.has(method)).map(([method, n]) => [method, n / WORKFLOWS])),
           appendsPerCommit: commits.reduce((a, b) => a + b, 0) / Math.max(1, commits.length),
+          groupCommitsPerWorkflow: commits.length / WORKFLOWS,
         });
       } finally {
         await round.bench.close();
@@ -123,7 +126,15 @@ function throughputSubject(synchronous: Synchronous, profiles: WriteProfile[]): 
   };
 }
 
-function latencySubject(synchronous: Synchronous, into: { p50: number[]; p99: number[]; all: number[] }): Subject<EngineRound> {
+interface LatencySamples {
+  readonly p50: number[];
+  readonly p99: number[];
+  readonly all: number[];
+  /** Group commits per workflow, per round. */
+  readonly groupCommits: number[];
+}
+
+function latencySubject(synchronous: Synchronous, into: LatencySamples): Subject<EngineRound> {
   return {
     name: `${synchronous}: latency`,
     setup: () => openRound(synchronous),
@@ -142,6 +153,7 @@ function latencySubject(synchronous: Synchronous, into: { p50: number[]; p99: nu
         into.p50.push(percentile(round.latenciesMs, 50));
         into.p99.push(percentile(round.latenciesMs, 99));
         into.all.push(...round.latenciesMs);
+        into.groupCommits.push(round.groupCommits.length / LATENCY_WORKFLOWS);
       } finally {
         await round.bench.close();
       }
@@ -153,18 +165,24 @@ function latencySubject(synchronous: Synchronous, into: { p50: number[]; p99: nu
 const WRITES = new Set(['createExecution', 'claimExecution', 'append', 'releaseClaim', 'putDefinition', 'putSnapshot', 'renewClaim', 'takeCommand']);
 
 async function openRound(synchronous: Synchronous): Promise<EngineRound> {
-  let counting: CountingStore | undefined;
+  const counted: CountingStore[] = [];
   const groupCommits: number[] = [];
   const bench = await openBenchEngine({
     synchronous,
-    wrapStore: (store) => (counting = countingStore(store)).store,
+    wrapStore: (store) => {
+      const counting = countingStore(store);
+      counted.push(counting);
+      return counting.store;
+    },
     onCommit: ({ appends }) => groupCommits.push(appends),
   });
+  const [counting] = counted;
+  assert.ok(counting !== undefined, 'openBenchEngine wrapped the store');
   const definition = bench.engine.load(THREE_STEPS_YAML);
   await runPool(ENGINE_WARMUP_WORKFLOWS, ENGINE_WARMUP_WORKFLOWS, () => bench.engine.run(definition));
-  counting!.reset();
+  counting.reset();
   groupCommits.length = 0;
-  return { bench, counting: counting!, definition, groupCommits, results: [], latenciesMs: [] };
+  return { bench, counting, definition, groupCommits, results: [], latenciesMs: [] };
 }
 
 /** A fast wrong answer is not a result: every workflow completed, and recorded exactly its three steps. */
@@ -180,13 +198,17 @@ async function assertAllCompleted(round: EngineRound, expected: number): Promise
 function mergeProfiles(profiles: readonly WriteProfile[]): WriteProfile {
   const perWorkflow = new Map<string, number>();
   for (const profile of profiles) for (const [method, n] of profile.perWorkflow) perWorkflow.set(method, (perWorkflow.get(method) ?? 0) + n / profiles.length);
-  return { perWorkflow, appendsPerCommit: median(profiles.map((p) => p.appendsPerCommit)) };
+  return {
+    perWorkflow,
+    appendsPerCommit: median(profiles.map((p) => p.appendsPerCommit)),
+    groupCommitsPerWorkflow: median(profiles.map((p) => p.groupCommitsPerWorkflow)),
+  };
 }
 
 function sqliteVersion(): string {
   const db = new BetterSqlite3(':memory:');
   try {
-    return String(db.pragma('compile_options', { simple: false }) && db.prepare('SELECT sqlite_version() AS v').pluck().get());
+    return String(db.prepare('SELECT sqlite_version()').pluck().get());
   } finally {
     db.close();
   }

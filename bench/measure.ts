@@ -37,7 +37,6 @@ export interface Measurement {
 
 /** Times several subjects in alternating order over the same rounds and returns one measurement per subject, in input order. */
 // Each subject has its own context type; `any` here only lets one array hold them, nothing typed leaks out.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function compare(subjects: readonly Subject<any>[], options: MeasureOptions = {}): Promise<Measurement[]> {
   const warmupRounds = nonNegativeInteger('warmupRounds', options.warmupRounds ?? 1);
   const rounds = nonNegativeInteger('rounds', options.rounds ?? 5);

@@ -118,7 +118,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #active = new Map<string, ActiveExecution>();
   readonly #closing = new AbortController();
   /** Callers waiting for executions to end, across parks and resumes. */
-  readonly #results = new Map<string, { promise: Promise<ExecutionResult>; resolve: (result: ExecutionResult) => void }>();
+  readonly #results = new Map<
+    string,
+    { promise: Promise<ExecutionResult>; resolve: (result: ExecutionResult) => void; reject: (error: Error) => void }
+  >();
   /** Executions this engine parked (or waits on) and resumes itself when due; `work()` resumes every execution. */
   readonly #tracked = new Map<string, number | null>();
   #wakeLoop: (() => void) | undefined;
@@ -323,7 +326,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const child = JSON.parse(row.data) as { childExecutionId: string; hash: string };
         const childRows = await store.readEvents({ executionId: child.childExecutionId });
         const head = childRows.at(-1)?.hash;
-        if (head !== undefined && head !== child.hash) {
+        if (head !== undefined && (head !== child.hash || findChainBreak(childRows) !== undefined)) {
           failures.push({ executionId, seq: row.seq, reason: `child ${child.childExecutionId} no longer ends with the hash recorded here` });
           break;
         }
@@ -462,16 +465,34 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       await Promise.all(claims.map((claim) => this.#resume(claim)));
       if (claims.length > 0) continue;
       const nextDue = await fireDueSchedules(this.#scheduleHost);
-      const nextWake = earliestOf(await store.nextWakeAt(), nextDue);
-      if (options.untilIdle === true && this.#active.size === 0 && (nextWake === undefined || nextWake > now + maxWaitMs)) break;
-      await this.#idle(nextWake, stop);
+      // At full capacity only a run ending (which wakes the loop) or a poll can make room.
+      const nextWake = capacity > 0 ? earliestOf(await store.nextWakeAt(), nextDue) : undefined;
+      if (options.untilIdle === true && this.#active.size === 0) {
+        // Executions another process holds come back when its claim lapses (a crashed worker): wait for those too.
+        const orphanedBy = await this.#nextClaimExpiry();
+        const next = earliestOf(nextWake, orphanedBy);
+        if (next === undefined || next > now + maxWaitMs) break;
+      }
+      await this.#idle(earliestOf(nextWake, capacity > 0 ? await this.#nextClaimExpiry() : undefined), stop);
     }
     this.#isWorker = false;
     await this.#parkAll();
   }
 
+  /** When the earliest live claim held by another process lapses (so its execution becomes runnable here). */
+  async #nextClaimExpiry(): Promise<number | undefined> {
+    let earliestExpiry: number | undefined;
+    for (const record of await this.#deps.store.listExecutions({ limit: Number.MAX_SAFE_INTEGER })) {
+      if (TERMINAL_PHASES.has(record.status) || record.claim === undefined || record.claim.owner === this.#deps.owner) continue;
+      earliestExpiry = earliestOf(earliestExpiry, record.claim.expiresAt);
+    }
+    return earliestExpiry;
+  }
+
   /** Waits until the next wake-up, a local start or publish, a run ending, or a poll interval, whichever is first. */
   async #idle(nextWake: number | undefined, stop: AbortSignal | undefined): Promise<void> {
+    // Yield a turn first, so timers, renewals and commits run even when the next wake-up is already past.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const now = this.#deps.clock.now();
     const interrupt = new AbortController();
     this.#wakeLoop = () => interrupt.abort();
@@ -487,6 +508,11 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     this.#wakeLoop?.();
     await this.#loop;
     await this.#parkAll();
+    for (const [executionId, pending] of this.#results) {
+      pending.promise.catch(() => undefined); // nobody may be waiting; the rejection is for those who are
+      pending.reject(new EngineClosedError(executionId));
+    }
+    this.#results.clear();
     await this.#deps.store.close();
   }
 
@@ -581,19 +607,30 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         this.#settle(result);
         return { kind: 'ended', result };
       } catch (error) {
-        if (!(error instanceof RunStoppedError) && !(error instanceof LeaseLostError) && !(error instanceof Error && error.cause instanceof LeaseLostError)) throw error;
-        await recorder.flush().catch(() => undefined);
-        if (error instanceof RunStoppedError && error.details.reason !== 'claim-lost') {
-          const wakeAt = error.details.reason === 'parked' ? (active.parkedUntil ?? null) : error.details.reason === 'suspended' ? null : undefined;
-          if (wakeAt === undefined) {
-            await store.releaseClaim(claim);
-            return { kind: 'stopped' };
-          }
-          await store.releaseClaim(claim, { wakeAt });
-          if (!this.#isWorker || this.#results.has(executionId)) this.#track(executionId, wakeAt);
-          return { kind: 'parked', wakeAt };
+        const isClaimLost =
+          (error instanceof RunStoppedError && error.details.reason === 'claim-lost') ||
+          error instanceof LeaseLostError ||
+          (error instanceof Error && error.cause instanceof LeaseLostError);
+        if (!isClaimLost && !(error instanceof RunStoppedError)) {
+          // The engine itself failed (nondeterminism, a broken store): the run stops unrecorded; its claim lapses.
+          this.#fail(executionId, error instanceof Error ? error : new Error(String(error)));
+          return { kind: 'stopped' };
         }
-        return { kind: 'stopped' };
+        await recorder.flush().catch(() => undefined);
+        if (isClaimLost) {
+          // Another process runs it now: callers waiting here learn its end from the store.
+          if (this.#results.has(executionId)) this.#track(executionId, null);
+          return { kind: 'stopped' };
+        }
+        const reason = (error as RunStoppedError).details.reason;
+        const wakeAt = reason === 'parked' ? (active.parkedUntil ?? null) : reason === 'suspended' ? null : undefined;
+        if (wakeAt === undefined) {
+          await store.releaseClaim(claim);
+          return { kind: 'stopped' };
+        }
+        await store.releaseClaim(claim, { wakeAt });
+        if (!this.#isWorker || this.#results.has(executionId)) this.#track(executionId, wakeAt);
+        return { kind: 'parked', wakeAt };
       } finally {
         clearInterval(renewal);
         signal?.removeEventListener('abort', onAbort);
@@ -688,6 +725,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         if (due === null || due > now) continue;
         const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now });
         if (claim !== undefined) await this.#resume(claim);
+        // Refused: another process runs it. Look again at the next poll, not at once.
+        else this.#tracked.set(executionId, now + POLL_MS);
       }
       const next = [...this.#tracked.values()].filter((at): at is number => at !== null);
       await this.#idle(next.length === 0 ? undefined : Math.min(...next), undefined);
@@ -699,13 +738,23 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     let entry = this.#results.get(executionId);
     if (entry === undefined) {
       let resolve: (result: ExecutionResult) => void = () => undefined;
-      const promise = new Promise<ExecutionResult>((r) => {
-        resolve = r;
+      let reject: (error: Error) => void = () => undefined;
+      const promise = new Promise<ExecutionResult>((onResolve, onReject) => {
+        resolve = onResolve;
+        reject = onReject;
       });
-      entry = { promise, resolve };
+      entry = { promise, resolve, reject };
       this.#results.set(executionId, entry);
     }
     return entry.promise;
+  }
+
+  /** Callers waiting for an execution learn that the engine failed to run it (it stays in the store as it was). */
+  #fail(executionId: string, error: Error): void {
+    const pending = this.#results.get(executionId);
+    this.#results.delete(executionId);
+    if (pending !== undefined) pending.reject(error);
+    else this.emit('listener:error', { error });
   }
 
   #settle(result: ExecutionResult): void {
@@ -832,6 +881,19 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       // A throwing listener is reported, never allowed to break the run.
       if (this.listenerCount('listener:error') > 0) this.emit('listener:error', { error });
     }
+  }
+}
+
+const TERMINAL_PHASES: ReadonlySet<string> = new Set(['completed', 'faulted', 'cancelled']);
+
+/**
+ * The engine closed while a caller waited for an execution's result. Nothing is lost: the execution is durable (on a
+ * durable store) and a worker finishes it; read its result with `getExecution` later.
+ */
+export class EngineClosedError extends Error {
+  override readonly name = 'EngineClosedError';
+  constructor(readonly executionId: string) {
+    super(`the engine closed before execution ${executionId} ended; a worker on the same store resumes it`);
   }
 }
 

@@ -12,7 +12,7 @@ import { assertKeysUnique, until, useDurableFile, workflowDocument } from '../su
 const PING = 'com.example.ping';
 
 function ping(id: string, data: Record<string, number>): CloudEventInput {
-  return { source: 'test/durable-listen', id, type: PING, data } as CloudEventInput;
+  return { source: 'test/durable-listen', id, type: PING, data };
 }
 
 const LISTEN_ONE = workflowDocument('listen-one', [{ hear: { listen: { to: { one: { with: { type: PING } } } } } }]);

@@ -57,7 +57,7 @@ test('an execution whose engine closed mid-wait is completed by another engine; 
     { two: { call: 'count', with: { step: 'two' } } },
   ];
   const a = await file.open({ functions: { count: fn }, parkAfterMs: Number.POSITIVE_INFINITY });
-  const handle = await a.engine.start(a.engine.load(workflowDocument('recover', tasks)), { executionId: 'recover-1' });
+  await a.engine.start(a.engine.load(workflowDocument('recover', tasks)), { executionId: 'recover-1' });
   await until(async () => eventsOfType(await a.engine.history('recover-1'), 'TimerStarted').length === 1, 'the wait to begin');
   await a.engine.close();
 
@@ -81,8 +81,6 @@ test('an execution whose engine closed mid-wait is completed by another engine; 
   assert.equal(counts.get('recover-1:/do/0/one#0'), 1, 'an effect recorded before the close is replayed, not re-run');
   assert.deepEqual(await b.engine.verify(), { executions: 1, failures: [] });
   await assertRebuildMatches(b.engine, 'recover-1');
-  // The handle of the closed engine never settles: its process is gone as far as the execution is concerned.
-  void handle;
 });
 
 test('an effect interrupted by close re-runs in the next engine under the same idempotency key', async (t) => {
@@ -122,7 +120,6 @@ test('an effect interrupted by close re-runs in the next engine under the same i
 
 test(
   'the engine that parked an execution waits quietly while a worker runs it',
-  { todo: 'engine bug: #trackLoop busy-spins while a tracked, due execution is claimed by a worker (execution-engine.ts #trackLoop)' },
   async (t) => {
     const file = await useDurableFile(t);
     const tasks = [{ first: { wait: { milliseconds: 100 } } }, { second: { wait: { milliseconds: 500 } } }];
@@ -147,7 +144,6 @@ test(
 
 test(
   'result() settles when another engine finishes an execution whose claim this engine lost',
-  { todo: 'engine bug: a run stopped with claim-lost is not tracked, so its result() never settles (execution-engine.ts #launch catch)' },
   async (t) => {
     const file = await useDurableFile(t);
     const hang: RegisteredFunction = (_input, context) =>

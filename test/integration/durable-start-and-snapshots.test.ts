@@ -60,7 +60,6 @@ test('starting the same id on another engine while nobody runs it joins and runs
 
 test(
   'joining an execution another engine is running waits for it without spinning',
-  { todo: 'engine bug: #trackLoop busy-spins on a due execution claimed elsewhere (execution-engine.ts #existing → #track(id, 0))' },
   async (t) => {
     const file = await useDurableFile(t);
     // A short lease: if the joining engine starves the event loop, a's claim lapses and the test still ends.

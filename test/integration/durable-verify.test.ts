@@ -99,7 +99,6 @@ test('a child history re-chained after a change no longer matches its parent: ve
 
 test(
   'a child payload altered in place is reported on the child and on its parent',
-  { todo: 'engine bug: verify compares ChildCompleted.hash with the child\'s stored hash column, not its recomputed chain (execution-engine.ts verify)' },
   async (t) => {
     const file = await useDurableFile(t);
     const { durable, childId, childCompletedSeq } = await runParentAndChild(file);

@@ -84,7 +84,8 @@ function parse(request: RecordedRequest): Omit<EffectRequest, 'attempt'> | undef
   const fields = (fromFunction ? (body as { input: unknown }).input : body) as { value?: unknown; add?: unknown } | null;
   const key = header('idempotency-key');
   if (key === undefined || typeof fields?.value !== 'number' || typeof fields.add !== 'number') return undefined;
-  const pid = fromFunction ? String((body as { pid?: unknown }).pid ?? 'unknown') : (header('x-worker-pid') ?? 'unknown');
+  const sender = (body as { pid?: unknown }).pid;
+  const pid = fromFunction ? (typeof sender === 'string' ? sender : 'unknown') : (header('x-worker-pid') ?? 'unknown');
   return { key, pid, via: fromFunction ? 'function' : 'http', value: fields.value, add: fields.add };
 }
 

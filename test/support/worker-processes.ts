@@ -29,7 +29,7 @@ export async function spawnWorker(t: TestContext, path: string, args: readonly s
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_TEST_CONTEXT'));
   const child = spawn(process.execPath, ['--import', 'tsx', script, path, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     errors += chunk;
   });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
@@ -38,7 +38,7 @@ export async function spawnWorker(t: TestContext, path: string, args: readonly s
     await exited;
   };
   t.after(kill);
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const ready = new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       if (line.startsWith('ready ')) resolve(line.slice('ready '.length));
