@@ -21,7 +21,7 @@ export type { SqliteStoreOptions } from './store/sqlite/sqlite-store-options.js'
 export type { EngineEventMap } from './scheduler/engine-events.js';
 export type { ExecutionState, TaskRecord } from './history/execution-state.js';
 export type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './history/events.js';
-export type { Store, StoredDefinition, EventRow, ExecutionRecord, ExecutionFilter } from './store/store.js';
+export type { Claim, Store, StoredDefinition, EventRow, ExecutionRecord, ExecutionFilter } from './store/store.js';
 export { createMemoryStore } from './store/memory/memory-store.js';
 export { StoreConflictError, ExecutionExistsError, ExecutionNotFoundError, LeaseLostError, StoreLimitError } from './store/errors.js';
 export { NondeterminismError, HistoryCorruptError } from './history/errors.js';
@@ -32,5 +32,5 @@ export type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
 export type { Definition } from './model/workflow.js';
 export type { RegisteredFunction } from './activities/effects.js';
 export type { Json } from './model/json.js';
-export type { Phase } from './model/phases.js';
+export { phases, type Phase } from './model/phases.js';
 export type { Clock, Random } from './runtime/ports.js';

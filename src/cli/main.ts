@@ -1,7 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { formatProblem, problemOfError } from './command-problem.js';
+import { controlCommands } from './commands/control.js';
+import { deployCommand } from './commands/deploy.js';
+import { historyCommand } from './commands/history.js';
+import { listCommand } from './commands/list.js';
+import { publishCommand } from './commands/publish.js';
 import { runCommand } from './commands/run.js';
+import { startCommand } from './commands/start.js';
+import { stateCommand } from './commands/state.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { CommandRun, Io } from './io.js';
 
@@ -22,8 +33,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const schedule = (run: CommandRun) => {
     scheduled = run;
   };
-  runCommand(program, schedule);
-  validateCommand(program, schedule);
+  for (const register of [runCommand, validateCommand, deployCommand, startCommand, workerCommand, statusCommand, listCommand, historyCommand, stateCommand, verifyCommand, controlCommands, publishCommand]) {
+    register(program, schedule);
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -41,7 +53,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.stderr(`itonami: ${error.message}\n`);
       return ExitCode.Usage;
     }
-    io.stderr(`itonami: ${error instanceof Error ? error.message : String(error)}\n`);
+    // The operation's own failure (not found, conflict, check failed, or an unexpected error): an RFC 7807 problem.
+    io.stderr(formatProblem(problemOfError(error)));
     return ExitCode.Failed;
   }
 }

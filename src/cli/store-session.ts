@@ -22,8 +22,6 @@ export interface StoreSessionOptions {
   readonly whenMissing: 'create' | 'read';
   readonly secrets?: Readonly<Record<string, Json>>;
   readonly baseDir?: string;
-  /** Wraps the store before the engine gets it (`start` refuses claims this way). */
-  readonly wrapStore?: (store: Store) => Store;
 }
 
 /**
@@ -42,7 +40,7 @@ export async function withStoreEngine<T>(options: StoreSessionOptions, use: (eng
   let engine: Engine;
   try {
     engine = await createEngine({
-      store: options.wrapStore === undefined ? store : options.wrapStore(store),
+      store,
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
     });

@@ -153,7 +153,9 @@ test('recorder: a replay-only recorder (no sink) stops with HistoryExhaustedErro
 test('recorder: a failed write is a HistoryWriteError, and every later append fails with it too', async () => {
   let failing = true;
   const { recorder, written } = live([started()], { fail: () => failing });
-  await assert.rejects(recorder.derive('TaskSkipped', { key: 'a#0:skipped' }), (error: unknown) => {
+  // A derived step goes on without waiting for the disk; its failure surfaces at the next wait for durability.
+  await recorder.derive('TaskSkipped', { key: 'a#0:skipped' });
+  await assert.rejects(recorder.flush(), (error: unknown) => {
     assert.ok(error instanceof HistoryWriteError);
     assert.equal(error.details.seq, 2);
     assert.match(error.message, /could not append seq 2: disk full/);
@@ -161,8 +163,17 @@ test('recorder: a failed write is a HistoryWriteError, and every later append fa
   });
   failing = false;
   await assert.rejects(recorder.derive('TaskSkipped', { key: 'b#0:skipped' }), HistoryWriteError);
+  await assert.rejects(recorder.capture('Decided', 'c#0:x', async () => ({ key: 'c#0:x', decision: 1 })), HistoryWriteError);
   await assert.rejects(recorder.flush(), HistoryWriteError);
   assert.equal(written.length, 0);
+});
+
+test('recorder: an outside result is durable, with every step before it, before the caller sees it', async () => {
+  const { recorder, written } = live([started()]);
+  await recorder.derive('TaskSkipped', { key: 'a#0:skipped' });
+  const decided = await recorder.capture('Decided', 'b#0:x', async () => ({ key: 'b#0:x', decision: 1 }));
+  assert.equal(decided.seq, 3);
+  assert.deepEqual(written.flatMap((write) => write.events.map((event) => event.seq)), [2, 3]);
 });
 
 test('recorder: appendUnkeyed writes administrative events; produced lists replayed and new events', async () => {

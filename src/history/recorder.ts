@@ -102,7 +102,9 @@ export class Recorder {
       }
       return this.#replayed(recorded);
     }
-    return this.#append(type, data, status);
+    // A derived step need not be durable before the run goes on: replay derives it again. Only outside results
+    // wait (below), and they wait for every earlier append too, so history is never acted on ahead of the disk.
+    return this.#append(type, data, { status, isDurableBeforeUse: false });
   }
 
   /**
@@ -122,13 +124,13 @@ export class Recorder {
     signal?.throwIfAborted();
     this.#checkLive(key);
     const data = await produce();
-    return this.#append(type, data);
+    return this.#append(type, data, { isDurableBeforeUse: true });
   }
 
   /** An administrative or unkeyed event (e.g. `CancelRequested`) appended by this process. */
   async appendUnkeyed<T extends EventType>(type: T, data: EventDataMap[T], status?: Phase): Promise<HistoryEvent<T>> {
     this.#checkLive(type);
-    return this.#append(type, data, status);
+    return this.#append(type, data, { status, isDurableBeforeUse: true });
   }
 
   /**
@@ -142,6 +144,11 @@ export class Recorder {
   /** True when every append issued so far has settled. */
   get isIdle(): boolean {
     return this.#pendingAppends === 0;
+  }
+
+  #throwIfFailed(): void {
+    const failure = this.#failure;
+    if (failure !== undefined) throw failure;
   }
 
   /** Resolves once every append issued so far is durable (or rejects with the first failure). */
@@ -174,7 +181,11 @@ export class Recorder {
     return event;
   }
 
-  async #append<T extends EventType>(type: T, data: EventDataMap[T], status?: Phase): Promise<HistoryEvent<T>> {
+  async #append<T extends EventType>(
+    type: T,
+    data: EventDataMap[T],
+    options: { status?: Phase | undefined; isDurableBeforeUse: boolean },
+  ): Promise<HistoryEvent<T>> {
     const sink = this.#sink;
     const key = (data as { key?: string }).key ?? type;
     if (this.#stopped !== undefined) throw this.#stopped;
@@ -187,27 +198,32 @@ export class Recorder {
     const event = { seq, type, at, data, hash } as HistoryEvent<T>;
     this.#headSeq = seq;
     this.#headHash = hash;
-    const written = this.#appends.then(async () => {
-      if (this.#failure !== undefined) throw this.#failure;
+    // Handed to the sink now, in call order: a group commit keeps that order, so consecutive events of one
+    // execution can share a transaction, and a failed one fails every later one (their seq no longer follows).
+    const written = (async () => {
       try {
-        await sink([event], status ?? statusAfter(type));
+        await sink([event], options.status ?? statusAfter(type));
       } catch (error) {
         throw new HistoryWriteError({ executionId: this.executionId, seq }, { cause: error });
       }
-    });
+    })();
     this.#pendingAppends += 1;
-    this.#appends = written.catch((error: unknown) => {
-      this.#failure ??= error instanceof Error ? error : new Error(String(error));
-    });
-    try {
-      await written;
-    } finally {
-      this.#pendingAppends -= 1;
-    }
+    const settled = written
+      .catch((error: unknown) => {
+        this.#failure ??= error instanceof Error ? error : new Error(String(error));
+      })
+      .finally(() => {
+        this.#pendingAppends -= 1;
+      });
+    this.#appends = Promise.all([this.#appends, settled]).then(() => undefined);
     const keyed = (data as { key?: string }).key;
     if (keyed !== undefined) this.#byKey.set(keyed, event as AnyHistoryEvent);
     this.#produced.push(event as AnyHistoryEvent);
     this.#onEvent?.(event as AnyHistoryEvent, false);
+    if (options.isDurableBeforeUse) {
+      await this.#appends;
+      this.#throwIfFailed();
+    }
     return event;
   }
 }
@@ -221,7 +237,13 @@ function keyOf(event: AnyHistoryEvent): string | undefined {
 function statusAfter(type: EventType): Phase | undefined {
   switch (type) {
     case 'WorkflowStarted':
+    case 'TimerFired':
+    case 'Resumed':
       return 'running';
+    case 'TimerStarted':
+      return 'waiting';
+    case 'Suspended':
+      return 'suspended';
     case 'WorkflowCompleted':
       return 'completed';
     case 'WorkflowFaulted':

@@ -37,6 +37,12 @@ export interface StartOptions {
   readonly executionId?: string;
   /** Aborting it cancels the execution. */
   readonly signal?: AbortSignal;
+  /**
+   * `false` only creates the execution (durable, unclaimed) for a worker to run; nothing of it runs here unless the
+   * caller asks for its `result()`, which then has this engine run it like any parked execution.
+   * @default true
+   */
+  readonly run?: boolean;
 }
 
 /** A started execution: its id now, its result when it ends. */
@@ -273,6 +279,16 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     } catch (error) {
       if (error instanceof ExecutionExistsError) return this.#existing(executionId, definition, input);
       throw error;
+    }
+    if (options.run === false) {
+      return {
+        executionId,
+        result: () => {
+          const result = this.#resultOf(executionId);
+          if (!this.#active.has(executionId)) this.#track(executionId, 0);
+          return result;
+        },
+      };
     }
     const result = this.#resultOf(executionId);
     const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() });
@@ -539,17 +555,21 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       const state = foldHistory(history);
       const command = claim.command ?? (await this.#deps.store.takeCommand(claim));
       if (claim.command !== undefined) await this.#deps.store.takeCommand(claim);
-      if (command?.kind === 'resume' && state.status === 'suspended') {
-        const resumed = await this.#appendAdministrative(claim, history, 'Resumed', {});
-        return this.#launch(claim, definition, resumed);
+      // A command is recorded before anything of the run goes on, so nothing new runs ahead of it.
+      if (command?.kind === 'cancel') {
+        return this.#launch(claim, definition, await this.#appendAdministrative(claim, history, 'CancelRequested', { reason: command.reason }));
       }
-      if (state.status === 'suspended' && command?.kind !== 'cancel') {
+      if (command?.kind === 'suspend' || (state.status === 'suspended' && command?.kind !== 'resume')) {
+        if (command?.kind === 'suspend' && state.status !== 'suspended') {
+          await this.#appendAdministrative(claim, history, 'Suspended', { reason: command.reason }, 'suspended');
+        }
         await this.#deps.store.releaseClaim(claim, { wakeAt: null });
         return undefined;
       }
-      const active = this.#launch(claim, definition, history);
-      if (command !== undefined && command.kind !== 'resume') await this.#apply(active, command);
-      return active;
+      if (command?.kind === 'resume' && state.status === 'suspended') {
+        return this.#launch(claim, definition, await this.#appendAdministrative(claim, history, 'Resumed', {}));
+      }
+      return this.#launch(claim, definition, history);
     } catch (error) {
       await this.#deps.store.releaseClaim(claim).catch(() => undefined);
       this.emit('listener:error', { error });
@@ -558,12 +578,18 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   }
 
   /** Appends an administrative event under a claim, outside a run, and returns the longer history. */
-  async #appendAdministrative<T extends 'Resumed'>(claim: ClaimToken, history: AnyHistoryEvent[], type: T, data: HistoryEvent<T>['data']): Promise<AnyHistoryEvent[]> {
+  async #appendAdministrative<T extends 'Resumed' | 'Suspended' | 'CancelRequested'>(
+    claim: ClaimToken,
+    history: AnyHistoryEvent[],
+    type: T,
+    data: HistoryEvent<T>['data'],
+    status: 'running' | 'suspended' = 'running',
+  ): Promise<AnyHistoryEvent[]> {
     const last = history.at(-1);
     const seq = (last?.seq ?? 0) + 1;
     const at = this.#deps.clock.now();
     const event = { seq, type, at, data, hash: eventHash(last?.hash ?? GENESIS_HASH, { seq, type, at, data: data }) } as AnyHistoryEvent;
-    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: seq - 1, events: [toEventRow(event)], claim, status: 'running' });
+    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: seq - 1, events: [toEventRow(event)], claim, status });
     return [...history, event];
   }
 
@@ -839,7 +865,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const base = { executionId, at: event.at };
     const taskOf = (key: string) => {
       const visit = visits.get(visitOf(key));
-      return { ...base, reference: referenceOfKey(key), name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) };
+      return { ...base, reference: referenceOfKey(key) ?? '', name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) };
     };
     try {
       switch (event.type) {

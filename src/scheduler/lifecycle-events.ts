@@ -5,10 +5,11 @@ import type { Json } from '../model/json.js';
 
 const SOURCE = 'https://itonami.dev/engine';
 
-/** The task reference of a history key (`/do/0/a[1]#0:completed` → `/do/0/a`). */
-export function referenceOfKey(key: string): string {
-  const visit = key.slice(0, key.lastIndexOf('#'));
-  return visit.replace(/\[[\d,]*\]$/, '');
+/** The task reference of a history key (`/do/0/a[1]#0:completed` → `/do/0/a`); undefined for workflow-level keys. */
+export function referenceOfKey(key: string): string | undefined {
+  const visit = key.lastIndexOf('#');
+  if (visit < 0) return undefined;
+  return key.slice(0, visit).replace(/\[[\d,]*\]$/, '');
 }
 
 /**
@@ -32,7 +33,7 @@ export function lifecycleEventsFor(
     datacontenttype: 'application/json',
     data,
   });
-  const task = (data: Record<string, Json>, key: string) => ({ workflow, task: referenceOfKey(key), ...data });
+  const task = (data: Record<string, Json>, key: string) => ({ workflow, task: referenceOfKey(key) ?? null, ...data });
   switch (event.type) {
     case 'WorkflowStarted':
       return [make('workflow.started', { name: workflow, definition: { namespace: execution.namespace, name: execution.name, version: execution.version }, startedAt: at })];

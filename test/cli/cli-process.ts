@@ -99,3 +99,24 @@ export async function openWorkspace(): Promise<{ readonly dir: string; close(): 
   await cp(FIXTURES, dir, { recursive: true });
   return { dir, close: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** The result of a started CLI once it exits, failing (and killing it) if it is still running after `ms`. */
+export async function exitWithin(cli: CliProcess, ms: number, what: string): Promise<CliResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      cli.child.kill('SIGKILL');
+      reject(new Error(`the CLI was still running ${ms} ms after ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([cli.result, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The RFC 7807 problem a failed command prints on stderr: exactly one line of compact JSON. */
+export function problemOnStderr(result: CliResult): Record<string, unknown> {
+  return singleJsonLine(result.stderr) as Record<string, unknown>;
+}

@@ -20,6 +20,9 @@ describe('itonami usage', { concurrency: 4, timeout: 60_000 }, () => {
     assert.match(result.stderr, /^Usage: itonami \[options\] \[command\]\n/);
     assert.match(result.stderr, /^ {2}run \[options\] <file>/m);
     assert.match(result.stderr, /^ {2}validate \[options\] <files\.\.\.>/m);
+    for (const command of ['deploy [options] <files...>', 'start [options] <file>', 'worker [options]', 'status [options] <id>', 'list [options]', 'history [options] <id>', 'state [options] <id>', 'verify [options] [id]', 'cancel [options] <id>', 'suspend [options] <id>', 'resume [options] <id>', 'publish [options]']) {
+      assert.ok(result.stderr.includes(`  ${command}`), `the usage lacks ${command}\n${result.stderr}`);
+    }
   });
 
   const badUsageCases = [

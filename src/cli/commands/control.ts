@@ -7,10 +7,11 @@ import { withDbOption, withStoreEngine } from '../store-session.js';
 
 type ControlVerb = 'cancel' | 'suspend' | 'resume';
 
-const VERBS: readonly { verb: ControlVerb; description: string; hasReason: boolean }[] = [
-  { verb: 'cancel', description: 'cancel an execution (in-flight side effects and child executions are aborted)', hasReason: true },
-  { verb: 'suspend', description: 'suspend an execution: it parks until resumed', hasReason: true },
-  { verb: 'resume', description: 'resume a suspended execution (a worker runs it on)', hasReason: false },
+/** `defaultReason`: what the engine records when `--reason` is not given; undefined when the verb takes none. */
+const VERBS: readonly { verb: ControlVerb; description: string; defaultReason?: string }[] = [
+  { verb: 'cancel', description: 'cancel an execution (in-flight side effects and child executions are aborted)', defaultReason: 'cancelled by request' },
+  { verb: 'suspend', description: 'suspend an execution: it parks until resumed', defaultReason: 'suspended by request' },
+  { verb: 'resume', description: 'resume a suspended execution (a worker runs it on)' },
 ];
 
 /**
@@ -18,9 +19,9 @@ const VERBS: readonly { verb: ControlVerb; description: string; hasReason: boole
  * at its next claim renewal); an execution that already ended: exit 1, 409 problem; an unknown id: exit 1, 404.
  */
 export function controlCommands(program: Command, schedule: (run: CommandRun) => void): void {
-  for (const { verb, description, hasReason } of VERBS) {
+  for (const { verb, description, defaultReason } of VERBS) {
     const command = program.command(verb).argument('<id>', 'execution id').description(description);
-    if (hasReason) command.option('--reason <text>', `why (recorded in the history; default: ${verb}led by request)`);
+    if (defaultReason !== undefined) command.option('--reason <text>', `why, recorded in the history (default: ${defaultReason})`);
     withDbOption(command).action((id: string, options: { db: string; reason?: string }) =>
       schedule(() =>
         withStoreEngine({ db: options.db, whenMissing: 'read' }, async (engine) => {

@@ -13,7 +13,7 @@ export function historyCommand(program: Command, schedule: (run: CommandRun) => 
   const command = program
     .command('history')
     .argument('<id>', 'execution id')
-    .description('print an execution’s history, one event per line')
+    .description('print the history of an execution, one event per line')
     .option('--json', 'print one JSON array of events, with their hashes and data');
   withDbOption(command).action((id: string, options: { db: string; json?: boolean }) => schedule((io) => history(id, options, io)));
 }

@@ -34,6 +34,10 @@ export function publishCommand(program: Command, schedule: (run: CommandRun) => 
 }
 
 async function publish(options: PublishOptions, io: Io): Promise<number> {
+  // CloudEvents 1.0 requires these attributes non-empty; the engine would refuse the event with a TypeError.
+  for (const [option, value] of [['--type', options.type], ['--source', options.source], ['--id', options.id]] as const) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${option} must not be empty`);
+  }
   const data = await readValueOptions({ inline: options.data, file: options.dataFile }, { inline: '--data', file: '--data-file' });
   const input: CloudEventInput = {
     type: options.type,
@@ -43,14 +47,7 @@ async function publish(options: PublishOptions, io: Io): Promise<number> {
     ...(data === undefined ? {} : { datacontenttype: 'application/json', data }),
   };
   return withStoreEngine({ db: options.db, whenMissing: 'create' }, async (engine) => {
-    let published: Awaited<ReturnType<typeof engine.publish>>;
-    try {
-      published = await engine.publish(input);
-    } catch (error) {
-      // The engine checks the CloudEvent's attributes (non-empty type, source, id) before accepting it.
-      if (error instanceof TypeError) throw new UsageError(error.message);
-      throw error;
-    }
+    const published = await engine.publish(input);
     io.stdout(`${published.event.id}\n`);
     if (!published.isAccepted) io.stderr(`duplicate: an event with source ${published.event.source} and id ${published.event.id} was already accepted; this one was ignored\n`);
     return ExitCode.Ok;

@@ -60,15 +60,22 @@ async function run(file: string, options: RunOptions, io: Io): Promise<number> {
 }
 
 async function runToEnd(engine: Engine, definition: Definition, input: Json, io: Io): Promise<number> {
-  const handle = await engine.start(definition, { input });
-  let isInterrupted = false;
+  // The handlers go in before the start: its first steps may already run (and print) while `start` resolves.
+  let interruptedBy: NodeJS.Signals | undefined;
+  let executionId: string | undefined;
+  const cancel = () => {
+    if (executionId !== undefined && interruptedBy !== undefined) void engine.cancel(executionId, `interrupted by ${interruptedBy}`);
+  };
   const interrupt = (signal: NodeJS.Signals) => {
-    isInterrupted = true;
-    void engine.cancel(handle.executionId, `interrupted by ${signal}`);
+    interruptedBy ??= signal;
+    cancel();
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
+    const handle = await engine.start(definition, { input });
+    executionId = handle.executionId;
+    cancel();
     const result = await handle.result();
     if (result.status === 'completed') {
       io.stdout(`${JSON.stringify(result.output)}\n`);
@@ -79,7 +86,7 @@ async function runToEnd(engine: Engine, definition: Definition, input: Json, io:
       return ExitCode.Failed;
     }
     io.stderr(`execution ${result.executionId} was cancelled: ${result.reason}\n`);
-    return isInterrupted ? ExitCode.Interrupted : ExitCode.Failed;
+    return interruptedBy !== undefined ? ExitCode.Interrupted : ExitCode.Failed;
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);

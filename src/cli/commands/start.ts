@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { claimlessStore } from '../claimless-store.js';
 import { readValueOptions } from '../data-options.js';
 import { loadDefinitions, readDefinitionFile } from '../definition-files.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
@@ -40,22 +39,13 @@ async function start(file: string, options: StartOptions, io: Io): Promise<numbe
   const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
   const source = { file, text: await readDefinitionFile(file) };
   const executionId = options.id ?? randomUUID();
-  let claims: ReturnType<typeof claimlessStore> | undefined;
-  const wrapStore = (store: Parameters<typeof claimlessStore>[0]) => {
-    claims = claimlessStore(store);
-    return claims.store;
-  };
-  return withStoreEngine({ db: options.db, whenMissing: 'create', baseDir: path.dirname(path.resolve(file)), wrapStore }, async (engine) => {
+  return withStoreEngine({ db: options.db, whenMissing: 'create', baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
     const definitions = await loadDefinitions(engine, [source], options, io);
     const definition = definitions?.at(-1);
     if (definitions === undefined || definition === undefined) return ExitCode.Usage;
     for (const each of definitions) await engine.deploy(each);
-    try {
-      await engine.start(definition, { input, executionId });
-    } catch (error) {
-      // The engine created the execution, then could not claim it (this process claims nothing): a worker runs it.
-      if (claims?.refusedClaims.has(executionId) !== true) throw error;
-    }
+    // Created durably and left unclaimed: a worker runs it (this process has no secrets, and would exit mid-step).
+    await engine.start(definition, { input, executionId, run: false });
     io.stdout(`${executionId}\n`);
     return ExitCode.Ok;
   });

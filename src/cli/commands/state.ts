@@ -15,7 +15,7 @@ export function stateCommand(program: Command, schedule: (run: CommandRun) => vo
   const command = program
     .command('state')
     .argument('<id>', 'execution id')
-    .description('print an execution’s folded state (at a version) as one line of JSON')
+    .description('print the folded state of an execution (at a version) as one line of JSON')
     .option('--at <seq>', 'the version: fold the history up to this event seq');
   withDbOption(command).action((id: string, options: { db: string; at?: string }) => schedule((io) => state(id, options, io)));
 }

@@ -13,7 +13,7 @@ export function statusCommand(program: Command, schedule: (run: CommandRun) => v
   const command = program
     .command('status')
     .argument('<id>', 'execution id')
-    .description('print an execution’s status (and its output or error) as one line of JSON');
+    .description('print the status of an execution (and its output or error) as one line of JSON');
   withDbOption(command).action((id: string, options: { db: string }) => schedule((io) => status(id, options, io)));
 }
 

@@ -8,6 +8,9 @@ import type { CommandRun, Io } from '../io.js';
 import { attachProgress } from '../progress.js';
 import { withDbOption, withStoreEngine } from '../store-session.js';
 
+/** On a forced stop, how long closing (parking, flushing the store) may take before the process exits anyway. */
+const FORCED_CLOSE_MS = 1_000;
+
 interface WorkerOptions {
   db: string;
   concurrency: string;
@@ -73,7 +76,7 @@ async function work(options: WorkerOptions, io: Io): Promise<number> {
       // A forced stop leaves runs that would not park (an effect that ignores its abort), and closing waits for
       // them: only exiting ends them. Nothing half-done is written either way (appends are atomic); their claims
       // expire after the lease and another worker resumes them by replay.
-      await closeWithin(engine, graceMs);
+      await closeWithin(engine, FORCED_CLOSE_MS);
       process.exit(ExitCode.Ok);
     });
   } finally {

@@ -89,18 +89,21 @@ class EventInbox {
   async #take(accepts: (event: CloudEvent) => boolean): Promise<{ seq: number; event: CloudEvent }> {
     const events = this.ctx.run.ports.events;
     const executionId = this.ctx.run.executionId;
-    for (;;) {
-      const delivered = await events.deliveries(executionId, this.#subscription, this.#cursor);
-      for (const entry of delivered) {
-        if (accepts(entry.event)) return entry;
-        this.#cursor = entry.seq; // delivered, but no filter of this listen wants it: passed over
-      }
-      const done = this.ctx.run.observer.waitBegan(null);
-      try {
+    // One wait from the first empty look to the event: polls inside it do not restart it (the engine parks a run
+    // whose wait on events lasted long enough).
+    let endWait: (() => void) | undefined;
+    try {
+      for (;;) {
+        const delivered = await events.deliveries(executionId, this.#subscription, this.#cursor);
+        for (const entry of delivered) {
+          if (accepts(entry.event)) return entry;
+          this.#cursor = entry.seq; // delivered, but no filter of this listen wants it: passed over
+        }
+        endWait ??= this.ctx.run.observer.waitBegan(null);
         await events.changed(this.ctx.signal);
-      } finally {
-        done();
       }
+    } finally {
+      endWait?.();
     }
   }
 
