@@ -121,6 +121,8 @@ export interface WorkOptions {
 export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #deps: ExecutionEngineDeps;
   readonly #definitions = new Map<string, Definition>();
+  /** Hashes this engine stored already: a definition is written once per process, not once per start. */
+  readonly #persisted = new Set<string>();
   readonly #active = new Map<string, ActiveExecution>();
   readonly #closing = new AbortController();
   /** Callers waiting for executions to end, across parks and resumes. */
@@ -202,6 +204,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
 
   async #persist(definition: Definition): Promise<void> {
     this.register(definition);
+    if (this.#persisted.has(definition.hash)) return;
+    this.#persisted.add(definition.hash);
     await this.#deps.store.putDefinition({
       hash: definition.hash,
       namespace: definition.namespace,
@@ -262,8 +266,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       data,
       hash: eventHash(GENESIS_HASH, { seq: 1, type: 'WorkflowStarted', at, data: data }),
     };
+    const isRun = options.run !== false;
+    let claim: Claim | undefined;
     try {
-      await this.#deps.store.createExecution(
+      claim = await this.#deps.store.createExecution(
         {
           executionId,
           definitionHash: definition.hash,
@@ -275,12 +281,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
           ...(parent === undefined ? {} : { parentExecutionId: parent.executionId }),
         },
         [toEventRow(started)],
+        isRun ? { owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: at } : undefined,
       );
     } catch (error) {
       if (error instanceof ExecutionExistsError) return this.#existing(executionId, definition, input);
       throw error;
     }
-    if (options.run === false) {
+    if (!isRun) {
       return {
         executionId,
         result: () => {
@@ -291,7 +298,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       };
     }
     const result = this.#resultOf(executionId);
-    const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() });
     if (claim === undefined) throw new Error(`execution ${executionId} was claimed by another process as it started`);
     this.#launch(claim, definition, [started], options.signal);
     return { executionId, result: () => result };
@@ -605,7 +611,9 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       sink: async (events, status) => {
         const firstEvent = events[0];
         if (firstEvent === undefined) return;
-        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, ...(status === undefined ? {} : { status }) });
+        // The run's last event gives the claim up in the same transaction.
+        const release = status !== undefined && TERMINAL_PHASES.has(status);
+        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, release, ...(status === undefined ? {} : { status }) });
         const last = events.at(-1);
         if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) await this.#snapshot(executionId, last.seq);
       },
@@ -629,7 +637,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const outcome = await runWorkflow(run, first.data.input, controller.signal);
         await recorder.flush();
         const result: ExecutionResult = { executionId, ...outcome };
-        await store.releaseClaim(claim);
         this.#settle(result);
         return { kind: 'ended', result };
       } catch (error) {

@@ -12,10 +12,11 @@ export interface Store {
   listDefinitions(filter?: { namespace?: string; name?: string }): Promise<StoredDefinition[]>;
 
   /**
-   * Creates an execution with its first events. Throws {@link ExecutionExistsError} when the id is taken, so an
-   * idempotent start can compare and return the existing one.
+   * Creates an execution with its first events — claimed for `claim.owner` in the same transaction when `claim` is
+   * given (the claim is returned). Throws {@link ExecutionExistsError} when the id is taken, so an idempotent start
+   * can compare and return the existing one.
    */
-  createExecution(execution: NewExecution, events: readonly EventRow[]): Promise<void>;
+  createExecution(execution: NewExecution, events: readonly EventRow[], claim?: ClaimInput): Promise<Claim | undefined>;
   /**
    * Appends events after `expectedSeq` (the head the writer last saw). The first event's `seq` must be
    * `expectedSeq + 1` and the rest consecutive; anything else throws `StoreConflictError` and writes nothing.
@@ -191,6 +192,8 @@ export interface AppendInput {
    * losing its claim.
    */
   readonly claim?: ClaimToken;
+  /** Give the claim up in the same transaction (the run ended with these events). Needs `claim`. */
+  readonly release?: boolean;
 }
 
 export interface AppendResult {

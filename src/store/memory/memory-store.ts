@@ -107,16 +107,18 @@ export function createMemoryStore(): Store {
           (filter.name === undefined || d.name === filter.name),
       );
     },
-    async createExecution(execution: NewExecution, events) {
+    async createExecution(execution: NewExecution, events, claimInput) {
       open();
       if (executions.has(execution.executionId)) throw new ExecutionExistsError(execution.executionId);
       checkConsecutive(execution.executionId, 0, events);
       const last = events.at(-1);
-      executions.set(execution.executionId, {
+      const created: ExecutionEntry = {
         record: { ...execution, updatedAt: last?.at ?? execution.createdAt, seq: last?.seq ?? 0 },
         events: [...events],
         epoch: 0,
-      });
+      };
+      executions.set(execution.executionId, created);
+      return claimInput === undefined ? undefined : claim(created, claimInput);
     },
     async append(input: AppendInput): Promise<AppendResult> {
       open();
@@ -131,6 +133,10 @@ export function createMemoryStore(): Store {
         updatedAt: last?.at ?? found.record.updatedAt,
         status: input.status ?? found.record.status,
       };
+      if (input.release === true && input.claim !== undefined) {
+        const { claim: _released, ...rest } = found.record;
+        found.record = rest;
+      }
       return { seq: found.record.seq };
     },
     async readEvents({ executionId, fromSeq = 1, toSeq = Number.POSITIVE_INFINITY }: ReadEventsInput) {

@@ -22,6 +22,9 @@ export function appendOne(sql: Statements, limits: EventLimits, input: AppendInp
   if (last !== undefined || input.status !== undefined) {
     sql.executions.setHead.run({ id: input.executionId, seq, updatedAt: last?.at ?? row.updated_at, status: input.status ?? null });
   }
+  if (input.release === true && input.claim !== undefined) {
+    sql.claims.release.run({ id: input.executionId, owner: input.claim.owner, epoch: input.claim.epoch, isParked: 0, wakeAt: null });
+  }
   return { seq };
 }
 

@@ -52,12 +52,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       .map(({ id }) => takeClaim(id, input))
       .filter((claim): claim is Claim => claim !== undefined),
   );
-  const createExecution = db.transaction((execution: Parameters<Store['createExecution']>[0], events: Parameters<Store['createExecution']>[1]) => {
-    if (!sql.executions.insert(execution)) throw new ExecutionExistsError(execution.executionId);
-    const seq = writeEvents(sql, resolved, { executionId: execution.executionId, head: 0, expectedSeq: 0, events });
-    const last = events.at(-1);
-    if (last !== undefined) sql.executions.setHead.run({ id: execution.executionId, seq, updatedAt: last.at, status: null });
-  });
+  const createExecution = db.transaction(
+    (execution: Parameters<Store['createExecution']>[0], events: Parameters<Store['createExecution']>[1], claim?: ClaimInput): Claim | undefined => {
+      if (!sql.executions.insert(execution)) throw new ExecutionExistsError(execution.executionId);
+      const seq = writeEvents(sql, resolved, { executionId: execution.executionId, head: 0, expectedSeq: 0, events });
+      const last = events.at(-1);
+      if (last !== undefined) sql.executions.setHead.run({ id: execution.executionId, seq, updatedAt: last.at, status: null });
+      // Claimed in the same transaction: a new execution costs one commit, not two.
+      return claim === undefined ? undefined : takeClaim(execution.executionId, claim);
+    },
+  );
   const takeCommand = db.transaction((token: ClaimToken): ExecutionCommand | undefined => {
     const row = sql.executions.get.get(token.executionId);
     if (row === undefined) throw new ExecutionNotFoundError(token.executionId);
@@ -94,9 +98,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ensureOpen();
       return sql.definitions.list(filter);
     },
-    async createExecution(execution, events) {
+    async createExecution(execution, events, claim) {
       ensureOpen();
-      createExecution.immediate(execution, events);
+      return createExecution.immediate(execution, events, claim);
     },
     async append(input) {
       ensureOpen();
