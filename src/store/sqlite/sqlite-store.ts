@@ -1,7 +1,8 @@
 import { ExecutionExistsError, ExecutionNotFoundError } from '../errors.js';
 import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, ExecutionCommand, Store } from '../store.js';
 import { appendOne, leaseLost, writeEvents } from './append-events.js';
-import { GroupCommit, settle } from './group-commit.js';
+import { groupAppends } from './append-groups.js';
+import { GroupCommit, type Settled, settle } from './group-commit.js';
 import { loadMigrations, migrate } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import { parseCommand } from './sql/claims.js';
@@ -34,7 +35,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   // Nested in the batch transaction, better-sqlite3 runs this under a SAVEPOINT: a failed item rolls back alone.
   const appendItem = db.transaction((input: AppendInput) => appendOne(sql, resolved, input));
-  const appendBatch = db.transaction((batch: readonly AppendInput[]) => batch.map((input) => settle(() => appendItem(input))));
+  const appendBatch = db.transaction((batch: readonly AppendInput[]) => {
+    const outcomes: Settled<AppendResult>[] = new Array<Settled<AppendResult>>(batch.length);
+    for (const group of groupAppends(batch)) {
+      const whole = group.items.length > 1 ? settle(() => appendItem(group.merged)) : undefined;
+      for (const index of group.items) {
+        const input = batch[index] as AppendInput;
+        outcomes[index] =
+          whole?.ok === true ? { ok: true, value: { seq: input.events.at(-1)?.seq ?? input.expectedSeq } } : settle(() => appendItem(input));
+      }
+    }
+    return outcomes;
+  });
   const commits = new GroupCommit<AppendInput, AppendResult>({
     flush: (batch) => appendBatch.immediate(batch),
     onFlushed: ({ size }) => resolved.onCommit?.({ appends: size }),
