@@ -13,10 +13,11 @@ export function visitOf(key: string): string {
 
 /**
  * Folds events (seq order, starting at `WorkflowStarted`) into the execution's state. Pure and total: the state at
- * version v is `foldHistory(events with seq ≤ v)`, and equally `foldHistory(events after s, snapshot at s)`.
+ * version v is `foldHistory(events with seq ≤ v)`, and equally `foldHistory(events after s, snapshot at s)`. A
+ * snapshot passed in is folded in place (callers pass one freshly parsed; copying 100k tasks would dominate).
  */
 export function foldHistory(events: readonly AnyHistoryEvent[], snapshot?: ExecutionState): ExecutionState {
-  if (snapshot !== undefined) return foldFrom(structuredClone(snapshot) as MutableState, events);
+  if (snapshot !== undefined) return foldFrom(snapshot as MutableState, events);
   const first = events[0];
   if (first === undefined || first.type !== 'WorkflowStarted') {
     throw new Error('a history starts with WorkflowStarted; this one does not (empty or truncated)');

@@ -458,6 +458,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     });
     if (isAccepted) {
       for (const notify of [...this.#inboxWaiters]) notify();
+      // A parked listener here may be due now: look at every tracked execution once more.
+      for (const executionId of this.#tracked.keys()) this.#tracked.set(executionId, 0);
       this.#wakeLoop?.();
     }
     return isAccepted;
@@ -748,6 +750,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       if (this.#isWorker) return;
       const now = this.#deps.clock.now();
       for (const [executionId, wakeAt] of [...this.#tracked]) {
+        // Not due yet by its own timer: no need to read the store (parking many executions stays linear).
+        if (wakeAt !== null && wakeAt > now) continue;
         const record = await this.#deps.store.getExecution(executionId);
         if (record === undefined || ['completed', 'faulted', 'cancelled'].includes(record.status)) {
           this.#tracked.delete(executionId);
@@ -755,7 +759,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
           continue;
         }
         const due = record.wakeAt === undefined ? wakeAt : record.wakeAt;
-        if (due === null || due > now) continue;
+        if (due === null || due > now) {
+          this.#tracked.set(executionId, due);
+          continue;
+        }
         const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now });
         if (claim !== undefined) await this.#resume(claim);
         // Refused: another process runs it. Look again at the next poll, not at once.

@@ -40,7 +40,8 @@ describe('itonami run --workflows and secrets', { concurrency: 4, timeout: TIMEO
 
   const missingChildCases = [
     { name: 'not in --workflows DIR', args: ['parent-missing-child.yaml', '--workflows', 'children'], child: 'lib/absent@1.0.0' },
-    { name: 'given without --workflows', args: ['parent.yaml', '--input', '{"n": 5}'], child: 'lib/child@1.0.0' },
+    // A database of its own: earlier tests stored the child in the shared one, and a stored definition is known.
+    { name: 'given without --workflows', args: ['parent.yaml', '--input', '{"n": 5}', '--db', 'no-children.db'], child: 'lib/child@1.0.0' },
   ];
   for (const c of missingChildCases) {
     test(`a child workflow ${c.name} faults the run with a configuration error (exit 1)`, async () => {
