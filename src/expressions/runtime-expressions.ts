@@ -1,4 +1,7 @@
+import { expressionBody, isRuntimeExpression } from '../model/expression-syntax.js';
 import type { Json } from '../model/json.js';
+
+export { expressionBody, isRuntimeExpression };
 import { ProblemError, problem } from '../model/problems.js';
 import { type CompiledJq, type JqEngine, JqCompileError, JqRuntimeError } from './jq-engine.js';
 
@@ -57,20 +60,6 @@ export interface ExpressionsOptions {
 }
 
 const DEFAULT_CACHE_SIZE = 4096;
-const EXPRESSION_PATTERN = /^\s*\$\{[\s\S]+\}\s*$/;
-
-/** True for a string that is wholly a `${ … }` runtime expression (the schema's anchored pattern). */
-export function isRuntimeExpression(value: string): boolean {
-  return EXPRESSION_PATTERN.test(value);
-}
-
-/** The jq inside `${ … }`, trimmed; a string that is not wrapped is returned trimmed as it is (bare jq). */
-export function expressionBody(value: string): string {
-  if (!isRuntimeExpression(value)) return value.trim();
-  const trimmed = value.trim();
-  return trimmed.slice(2, -1).trim();
-}
-
 type CacheEntry = { ok: true; compiled: CompiledJq } | { ok: false; error: JqCompileError };
 
 /** Builds the expression layer of one engine: its compile cache lives here, never at module level. */

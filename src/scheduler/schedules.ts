@@ -1,9 +1,11 @@
 import { Cron } from 'croner';
 import type { CloudEvent } from '../model/cloud-event.js';
-import { type Json, isJsonObject } from '../model/json.js';
+import { attributeMatches } from '../model/event-attributes.js';
+import type { Json } from '../model/json.js';
 import type { Definition, EventConsumptionStrategy, EventFilter } from '../model/workflow.js';
 import { durationMs } from '../runtime/durations.js';
 import type { Expressions } from '../runtime/ports.js';
+import { isRuntimeExpression } from '../model/expression-syntax.js';
 import type { Store } from '../store/store.js';
 
 /** At most this many missed due starts are made up per schedule and tick, so a long outage cannot flood a worker. */
@@ -118,11 +120,13 @@ async function fireOnEvents(host: ScheduleHost, definition: Definition, key: str
   return undefined;
 }
 
-/** Attribute equality (or a whole-string regular expression) and correlation keys, as `listen` matches them. */
+/** Attributes and correlation keys, as `listen` matches them. */
 function matches(host: ScheduleHost, filter: EventFilter, event: CloudEvent, correlation: Map<string, Json>): boolean {
   for (const [name, expected] of Object.entries(filter.with ?? {})) {
     const actual = (event as Record<string, Json | undefined>)[name];
-    if (!attributeMatches(expected, actual)) return false;
+    const condition = (expression: string, value: Json) =>
+      isRuntimeExpression(expression) ? host.expressions.evaluateCondition(expression, value, {}, { instance: '/schedule/on' }) : undefined;
+    if (!attributeMatches(expected, actual, condition)) return false;
   }
   for (const [name, rule] of Object.entries(filter.correlate ?? {})) {
     const found = host.expressions.evaluate(rule.from, event as unknown as Json, {}, { instance: '/schedule/on' });
@@ -131,22 +135,6 @@ function matches(host: ScheduleHost, filter: EventFilter, event: CloudEvent, cor
     else if (JSON.stringify(expect) !== JSON.stringify(found)) return false;
   }
   return true;
-}
-
-function attributeMatches(expected: unknown, actual: Json | undefined): boolean {
-  if (typeof expected === 'string') {
-    if (actual === expected) return true;
-    if (typeof actual !== 'string') return false;
-    try {
-      return new RegExp(`^(?:${expected})$`).test(actual);
-    } catch {
-      return false; // not a valid pattern, and not equal: no match
-    }
-  }
-  if (isJsonObject(expected) && isJsonObject(actual ?? null)) {
-    return Object.entries(expected as Record<string, unknown>).every(([k, v]) => attributeMatches(v, (actual as Record<string, Json>)[k]));
-  }
-  return JSON.stringify(expected) === JSON.stringify(actual);
 }
 
 /** `schedule:<namespace>/<name>:<due instant or event-<inbox seq>>`: the same due start always gets the same id. */

@@ -1,6 +1,7 @@
 import type { CloudEvent } from '../../model/cloud-event.js';
 import { isRuntimeExpression } from '../../expressions/runtime-expressions.js';
-import { type Json, isJsonObject } from '../../model/json.js';
+import { attributeMatches } from '../../model/event-attributes.js';
+import type { Json } from '../../model/json.js';
 import type { EventFilter } from '../../model/workflow.js';
 import type { TaskContext } from '../task-context.js';
 
@@ -19,7 +20,7 @@ export function eventMatches(
   checkCorrelation: boolean,
 ): boolean {
   for (const [name, expected] of Object.entries(filter.with ?? {})) {
-    if (!valueMatches(ctx, expected, (event as Record<string, Json | undefined>)[name])) return false;
+    if (!attributeMatches(expected, (event as Record<string, Json | undefined>)[name], condition(ctx))) return false;
   }
   if (!checkCorrelation || filter.correlate === undefined) return true;
   const pending: [string, Json][] = [];
@@ -35,21 +36,7 @@ export function eventMatches(
   return true;
 }
 
-function valueMatches(ctx: TaskContext, expected: unknown, actual: Json | undefined): boolean {
-  if (typeof expected === 'string') {
-    if (isRuntimeExpression(expected)) return ctx.evaluateCondition(expected, actual ?? null);
-    if (actual === expected) return true;
-    if (typeof actual !== 'string') return false;
-    try {
-      return new RegExp(`^(?:${expected})$`).test(actual);
-    } catch {
-      return false; // not a valid pattern, and not equal: no match
-    }
-  }
-  if (isJsonObject(expected)) {
-    if (!isJsonObject(actual ?? null)) return false;
-    const object = actual as Record<string, Json>;
-    return Object.entries(expected as Record<string, unknown>).every(([key, value]) => valueMatches(ctx, value, object[key]));
-  }
-  return JSON.stringify(expected) === JSON.stringify(actual);
+/** A `${ }` attribute value is a condition on the attribute; any other string is a literal or a pattern. */
+function condition(ctx: TaskContext): (expression: string, value: Json) => boolean | undefined {
+  return (expression, value) => (isRuntimeExpression(expression) ? ctx.evaluateCondition(expression, value) : undefined);
 }
