@@ -1,3 +1,4 @@
+import { expressionBody, isRuntimeExpression } from '../../model/expression-syntax.js';
 import { type Json, type JsonObject, isJsonObject } from '../../model/json.js';
 import { childPointer } from '../../model/task-ref.js';
 import { taskKindOf } from '../../model/workflow.js';
@@ -52,17 +53,11 @@ export interface ExpressionSite {
   readonly variables: readonly string[];
 }
 
-const WRAPPED = /^\s*\$\{([\s\S]+)\}\s*$/;
-
-/** Whether a string is wholly a `${ … }` expression (the spec's strict-mode form). */
-export function isWrappedExpression(text: string): boolean {
-  return WRAPPED.test(text);
-}
+/** A string that is wholly `${ … }` (the schema's anchored pattern); the model owns the syntax. */
+export const isWrappedExpression = isRuntimeExpression;
 
 /** The jq program of an expression string: inside `${ … }` when wrapped, else the whole text; trimmed. */
-export function unwrapExpression(text: string): string {
-  return (WRAPPED.exec(text)?.[1] ?? text).trim();
-}
+export const unwrapExpression = expressionBody;
 
 /**
  * Every runtime expression of a workflow document, in a stable order: workflow fields, `use`, then the tasks of
