@@ -114,3 +114,24 @@ test('on: one execution per matching event, with the events as its input; duplic
   const inputs = await Promise.all(ids.map(async (id) => (await engine.getExecution(id))?.input));
   assert.deepEqual(inputs.map((input) => (input as { data: unknown }[])[0]?.data).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))), [{ n: 1 }, { n: 3 }]);
 });
+
+test('after: the next execution starts the given delay after the previous one ended, never while it runs', async (t) => {
+  const clock = new ManualClock(EPOCH_MS);
+  const { engine } = await worker(t, createMemoryStore(), clock);
+  await engine.deploy(engine.load(definition({ after: { minutes: 1 } }, 'after')));
+  await eventually(() => clock.pending > 0, 'activated');
+  let ids: string[] = [];
+  for (let minute = 1; minute <= 2; minute += 1) {
+    clock.advanceTo(EPOCH_MS + minute * MINUTE);
+    for (let i = 0; i < 100 && ids.length < minute; i += 1) {
+      ids = await scheduled(engine, 'after');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const last = ids.at(-1);
+    for (let i = 0; i < 100 && last !== undefined && (await engine.getExecution(last))?.status !== 'completed'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  // The first run starts a minute after activation, the second a minute after the first ended (at once, here).
+  assert.deepEqual(ids, [`schedule:test/after:${EPOCH_MS + MINUTE}`, `schedule:test/after:${EPOCH_MS + 2 * MINUTE}`]);
+});
