@@ -1,4 +1,6 @@
 import { parse as parseIsoDuration } from 'tinyduration';
+import { isRuntimeExpression } from '../model/expression-syntax.js';
+import { type Json, jsonText } from '../model/json.js';
 import type { Duration } from '../model/workflow.js';
 
 const MS = { seconds: 1_000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
@@ -38,6 +40,12 @@ export function isoDurationMs(text: string): number {
     (parsed.seconds ?? 0) * MS.seconds;
   const ms = Math.round(total);
   return parsed.negative === true ? -ms : ms;
+}
+
+/** A duration that may also be a `${ }` expression yielding an ISO 8601 string (DSL 1.0.3 allows both). */
+export function resolveDurationMs(duration: Duration, evaluate: (expression: string) => Json): number {
+  if (typeof duration === 'string' && isRuntimeExpression(duration)) return durationMs(jsonText(evaluate(duration)));
+  return durationMs(duration);
 }
 
 /** Triggered by `wait: 'PT1X'` or `'soon'`. */

@@ -1,3 +1,4 @@
+import { endpointUri } from './endpoint-uri.js';
 import { jsonText } from '../model/json.js';
 import { parse as parseYaml } from 'yaml';
 import type { Json } from '../model/json.js';
@@ -41,9 +42,8 @@ export async function checkSchema(
 
 async function loadExternalSchema(ctx: TaskContext, schema: Schema, what: string): Promise<Json> {
   const resource = (schema as { resource?: { endpoint?: unknown } }).resource;
-  const endpoint = resource?.endpoint;
-  const uri = typeof endpoint === 'string' ? endpoint : (endpoint as { uri?: unknown } | undefined)?.uri;
-  if (typeof uri !== 'string') {
+  const uri = endpointUri(resource?.endpoint);
+  if (uri === undefined) {
     throw new ProblemError(problem('configuration', { detail: `${what} schema has neither document nor resource`, instance: ctx.pointer }));
   }
   const text = await ctx.effect(`schema/${what}`, 'resource', async (signal) =>

@@ -2,7 +2,7 @@ import { jsonText } from '../model/json.js';
 import { ProblemError, problem } from '../model/problems.js';
 import type { Timeout } from '../model/workflow.js';
 import { childSignal } from './cancellation.js';
-import { durationMs } from './durations.js';
+import { resolveDurationMs } from './durations.js';
 import type { TaskContext } from './task-context.js';
 
 /** A task's or the workflow's `timeout`: inline `{ after }` or the name of a `use.timeouts` entry. */
@@ -12,8 +12,7 @@ export function resolveTimeoutMs(ctx: TaskContext, timeout: Timeout | string | u
   if (resolved === undefined) {
     throw new ProblemError(problem('configuration', { detail: `timeout '${jsonText(timeout)}' is not defined in use.timeouts`, instance: ctx.pointer }));
   }
-  const after = resolved.after;
-  return durationMs(typeof after === 'string' && after.trim().startsWith('${') ? jsonText(ctx.evaluate(after)) : after);
+  return resolveDurationMs(resolved.after, (expression) => ctx.evaluate(expression));
 }
 
 /**

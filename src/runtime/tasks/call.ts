@@ -6,6 +6,7 @@
  * reference, attempt) goes out as `Idempotency-Key`. Recorded requests keep secret names, never authorization
  * headers. `grpc`, `asyncapi`, `a2a` and `mcp` are not implemented yet and raise a `runtime` error naming the type.
  */
+import { endpointUri } from '../endpoint-uri.js';
 import type { HttpOutputFormat } from '../../activities/effects.js';
 import { expandUriTemplate } from '../../expressions/uri-template.js';
 import { isRuntimeExpression } from '../../expressions/runtime-expressions.js';
@@ -62,8 +63,8 @@ async function callHttp(ctx: TaskContext, args: JsonObject): Promise<Json> {
 async function callOpenApi(ctx: TaskContext, args: JsonObject): Promise<Json> {
   const document = args['document'];
   const endpoint = isJsonObject(document ?? null) ? (document as JsonObject)['endpoint'] : undefined;
-  const uri = typeof endpoint === 'string' ? endpoint : isJsonObject(endpoint ?? null) ? (endpoint as JsonObject)['uri'] : undefined;
-  if (typeof uri !== 'string') throw configuration(ctx, 'call openapi needs document.endpoint');
+  const uri = endpointUri(endpoint);
+  if (uri === undefined) throw configuration(ctx, 'call openapi needs document.endpoint');
   const operationId = args['operationId'];
   if (typeof operationId !== 'string') throw configuration(ctx, 'call openapi needs an operationId');
   const authentication = resolveAuthentication(ctx, args['authentication']);
@@ -108,9 +109,8 @@ async function catalogFunction(ctx: TaskContext, call: string): Promise<Task> {
   if (match === undefined) throw configuration(ctx, `function '${call}' is not defined in use.functions`);
   const { name = '', version = '', catalog = '' } = match;
   const declared = ctx.run.document.use?.catalogs?.[catalog] as { endpoint?: unknown } | undefined;
-  const endpoint = declared?.endpoint;
-  const uri = typeof endpoint === 'string' ? endpoint : (endpoint as { uri?: unknown } | undefined)?.uri;
-  if (typeof uri !== 'string') throw configuration(ctx, `catalog '${catalog}' is not defined in use.catalogs`);
+  const uri = endpointUri(declared?.endpoint);
+  if (uri === undefined) throw configuration(ctx, `catalog '${catalog}' is not defined in use.catalogs`);
   const task = await ctx.effect('function', 'catalog', async (signal) =>
     (await ctx.run.ports.effects.resolveCatalogFunction({ name, version, catalog: { uri }, signal })) as unknown as Json,
   );

@@ -8,6 +8,7 @@
  * A sub-workflow runs as an execution of its own: `ChildStarted { childExecutionId, definitionHash }` pins the
  * definition, and `ChildCompleted` records its outcome and final hash, so replay never re-runs the child.
  */
+import { endpointUri } from '../endpoint-uri.js';
 import type { ProcessResult } from '../../activities/effects.js';
 import { type Json, type JsonObject, isJsonObject, jsonText } from '../../model/json.js';
 import { ProblemError, problem } from '../../model/problems.js';
@@ -95,9 +96,8 @@ function processStarter(ctx: TaskContext, spec: Record<string, unknown>): (signa
 
 async function readScriptSource(ctx: TaskContext, script: Record<string, unknown>, signal: AbortSignal): Promise<string> {
   const source = script['source'] as { endpoint?: unknown } | undefined;
-  const endpoint = source?.endpoint;
-  const uri = typeof endpoint === 'string' ? endpoint : (endpoint as { uri?: unknown } | undefined)?.uri;
-  if (typeof uri !== 'string') {
+  const uri = endpointUri(source?.endpoint);
+  if (uri === undefined) {
     throw new ProblemError(problem('configuration', { detail: 'a script needs code or source.endpoint', instance: ctx.pointer }));
   }
   return ctx.run.ports.effects.readResource({ resource: { uri }, signal });

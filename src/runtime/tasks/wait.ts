@@ -3,20 +3,12 @@
  * (counted from the task's recorded start), so a restart never lengthens a wait; replay of a fired timer is instant.
  * The output is the input.
  */
-import { jsonText } from '../../model/json.js';
-import type { Duration, WaitTask } from '../../model/workflow.js';
-import { durationMs } from '../durations.js';
-import type { TaskContext } from '../task-context.js';
+import type { WaitTask } from '../../model/workflow.js';
+import { resolveDurationMs } from '../durations.js';
 import type { TaskHandler } from '../task-kinds.js';
 
 export const executeWait: TaskHandler<WaitTask> = async (task, ctx) => {
-  const ms = resolveDurationMs(ctx, task.wait ?? 'PT0S');
+  const ms = resolveDurationMs(task.wait ?? 'PT0S', (expression) => ctx.evaluate(expression));
   await ctx.sleepUntil('timer', () => ctx.startedAt + ms);
   return { output: ctx.input };
 };
-
-/** A duration that may be a `${ }` expression yielding an ISO 8601 string. */
-export function resolveDurationMs(ctx: TaskContext, duration: Duration): number {
-  if (typeof duration === 'string' && duration.trim().startsWith('${')) return durationMs(jsonText(ctx.evaluate(duration)));
-  return durationMs(duration);
-}
