@@ -491,13 +491,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       const nextDue = await fireDueSchedules(this.#scheduleHost);
       // At full capacity only a run ending (which wakes the loop) or a poll can make room.
       const nextWake = capacity > 0 ? earliestOf(await store.nextWakeAt(), nextDue) : undefined;
-      if (options.untilIdle === true && this.#active.size === 0) {
-        // Executions another process holds come back when its claim lapses (a crashed worker): wait for those too.
-        const orphanedBy = await this.#nextClaimExpiry();
-        const next = earliestOf(nextWake, orphanedBy);
-        if (next === undefined || next > now + maxWaitMs) break;
-      }
-      await this.#idle(earliestOf(nextWake, capacity > 0 ? await this.#nextClaimExpiry() : undefined), stop);
+      // Executions another process holds come back when its claim lapses (a crashed worker): wait for those too.
+      const next = earliestOf(nextWake, capacity > 0 ? await this.#nextClaimExpiry() : undefined);
+      if (options.untilIdle === true && this.#active.size === 0 && (next === undefined || next > now + maxWaitMs)) break;
+      await this.#idle(next, stop);
     }
     this.#isWorker = false;
     await this.#parkAll();
