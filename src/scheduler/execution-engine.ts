@@ -11,6 +11,7 @@ import { fromEventRow, toEventRow } from '../history/serialization.js';
 import type { CloudEvent } from '../model/cloud-event.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Json, JsonObject } from '../model/json.js';
+import { isTerminal } from '../model/phases.js';
 import type { Problem } from '../model/problems.js';
 import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
@@ -492,22 +493,12 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       // At full capacity only a run ending (which wakes the loop) or a poll can make room.
       const nextWake = capacity > 0 ? earliestOf(await store.nextWakeAt(), nextDue) : undefined;
       // Executions another process holds come back when its claim lapses (a crashed worker): wait for those too.
-      const next = earliestOf(nextWake, capacity > 0 ? await this.#nextClaimExpiry() : undefined);
+      const next = earliestOf(nextWake, capacity > 0 ? await store.nextClaimExpiry({ owner: this.#deps.owner }) : undefined);
       if (options.untilIdle === true && this.#active.size === 0 && (next === undefined || next > now + maxWaitMs)) break;
       await this.#idle(next, stop);
     }
     this.#isWorker = false;
     await this.#parkAll();
-  }
-
-  /** When the earliest live claim held by another process lapses (so its execution becomes runnable here). */
-  async #nextClaimExpiry(): Promise<number | undefined> {
-    let earliestExpiry: number | undefined;
-    for (const record of await this.#deps.store.listExecutions({ limit: Number.MAX_SAFE_INTEGER })) {
-      if (TERMINAL_PHASES.has(record.status) || record.claim === undefined || record.claim.owner === this.#deps.owner) continue;
-      earliestExpiry = earliestOf(earliestExpiry, record.claim.expiresAt);
-    }
-    return earliestExpiry;
   }
 
   /** Waits until the next wake-up, a local start or publish, a run ending, or a poll interval, whichever is first. */
@@ -595,6 +586,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const at = this.#deps.clock.now();
     const event = { seq, type, at, data, hash: eventHash(last?.hash ?? GENESIS_HASH, { seq, type, at, data: data }) } as AnyHistoryEvent;
     await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: seq - 1, events: [toEventRow(event)], claim, status });
+    this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new Map());
     return [...history, event];
   }
 
@@ -611,7 +603,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const firstEvent = events[0];
         if (firstEvent === undefined) return;
         // The run's last event gives the claim up in the same transaction.
-        const release = status !== undefined && TERMINAL_PHASES.has(status);
+        const release = status !== undefined && isTerminal(status);
         await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, release, ...(status === undefined ? {} : { status }) });
         const last = events.at(-1);
         if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) await this.#snapshot(executionId, last.seq);
@@ -621,7 +613,11 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       },
     });
     const controller = new AbortController();
-    const onAbort = () => controller.abort(new CancelledError(signal?.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
+    const onAbort = () => {
+      // The caller's run left memory (a parent parking): this execution goes on by itself.
+      if (signal?.reason instanceof RunStoppedError) return;
+      controller.abort(new CancelledError(signal?.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted === true) onAbort();
     const cancel = history.find((event) => event.type === 'CancelRequested');
@@ -635,6 +631,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         if (history.length === 1) this.#announce(first, first.data, visits);
         const outcome = await runWorkflow(run, first.data.input, controller.signal);
         await recorder.flush();
+        if (outcome.status === 'cancelled') await this.#cancelChildren(executionId, outcome.reason);
         const result: ExecutionResult = { executionId, ...outcome };
         this.#settle(result);
         return { kind: 'ended', result };
@@ -833,15 +830,49 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     };
   }
 
+  /**
+   * Starts a child (or finds it, on replay) and waits for its end. A parent that parks stops waiting and leaves the
+   * child running: the child's end makes the parked parent due (the store does it in the child's last append). A
+   * parent cancelled cancels the child wherever it runs (one started here with the parent's signal already is).
+   */
   async #runChild(request: Parameters<RuntimePorts['children']['run']>[0]): Promise<ChildResult> {
-    const handle = await this.start(request.definition, { input: request.input, executionId: request.executionId, signal: request.signal }, request.parent);
-    const result = await handle.result();
+    const { signal } = request;
+    const handle = await this.start(request.definition, { input: request.input, executionId: request.executionId, signal }, request.parent);
+    const result = await new Promise<ExecutionResult>((resolve, reject) => {
+      const onAbort = () => {
+        if (signal.reason instanceof RunStoppedError) {
+          reject(signal.reason);
+          return;
+        }
+        if (this.#active.get(handle.executionId)?.controller.signal.aborted === true) return;
+        const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled with its parent';
+        this.cancel(handle.executionId, reason).catch((error: unknown) => this.emit('listener:error', { error }));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      handle
+        .result()
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
     const record = await this.#deps.store.getExecution(result.executionId);
     const events = await this.#deps.store.readEvents({ executionId: result.executionId, fromSeq: record?.seq ?? 1 });
     const hash = events.at(-1)?.hash ?? GENESIS_HASH;
     if (result.status === 'completed') return { status: 'completed', output: result.output, hash };
     if (result.status === 'faulted') return { status: 'faulted', error: result.error, hash };
     return { status: 'cancelled', hash };
+  }
+
+  /**
+   * A cancelled execution cancels its children that still live, wherever they run or sleep: one it waited on in
+   * memory is cancelled already (through its signal); a parked one is reached here.
+   */
+  async #cancelChildren(executionId: string, reason: string): Promise<void> {
+    const children = await this.#deps.store.listExecutions({ parentExecutionId: executionId, limit: Number.MAX_SAFE_INTEGER });
+    for (const child of children) {
+      if (isTerminal(child.status) || this.#active.get(child.executionId)?.controller.signal.aborted === true) continue;
+      await this.cancel(child.executionId, reason);
+    }
   }
 
   async #existing(executionId: string, definition: Definition, input: Json): Promise<ExecutionHandle> {
@@ -921,7 +952,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   }
 }
 
-const TERMINAL_PHASES: ReadonlySet<string> = new Set(['completed', 'faulted', 'cancelled']);
 
 /**
  * The engine closed while a caller waited for an execution's result. Nothing is lost: the execution is durable (on a

@@ -43,6 +43,10 @@ export function lifecycleEventsFor(
       return [make('workflow.faulted', { name: workflow, faultedAt: at, error: event.data.error as unknown as Json })];
     case 'WorkflowCancelled':
       return [make('workflow.cancelled', { name: workflow, cancelledAt: at, reason: event.data.reason })];
+    case 'Suspended':
+      return [make('workflow.suspended', { name: workflow, suspendedAt: at, reason: event.data.reason })];
+    case 'Resumed':
+      return [make('workflow.resumed', { name: workflow, resumedAt: at })];
     case 'TaskStarted':
       return [
         make('task.created', task({ createdAt: at }, event.data.key)),

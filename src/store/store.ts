@@ -20,7 +20,8 @@ export interface Store {
   /**
    * Appends events after `expectedSeq` (the head the writer last saw). The first event's `seq` must be
    * `expectedSeq + 1` and the rest consecutive; anything else throws `StoreConflictError` and writes nothing.
-   * Resolves once the events are durable.
+   * Resolves once the events are durable. An append that ends a child execution (a terminal `status`) makes its
+   * parent due when the parent is parked, in the same transaction: a parent waiting on a child parks like any wait.
    */
   append(input: AppendInput): Promise<AppendResult>;
   /** Events of one execution in `seq` order, from `fromSeq` (inclusive, default 1) to `toSeq` (inclusive). */
@@ -47,6 +48,11 @@ export interface Store {
   releaseClaim(claim: ClaimToken, park?: { readonly wakeAt: number | null }): Promise<void>;
   /** The earliest `wakeAt` among parked, non-terminal executions; undefined when none waits on time. */
   nextWakeAt(): Promise<number | undefined>;
+  /**
+   * When the earliest live claim held by an owner other than `owner` expires (its execution then becomes runnable
+   * by anyone: a crashed worker's); undefined when no other owner holds a claim.
+   */
+  nextClaimExpiry(input: { readonly owner: string }): Promise<number | undefined>;
   /**
    * Asks whoever runs the execution to cancel, suspend or resume it, and makes it due. Returns false when the
    * execution is terminal (nothing to do).

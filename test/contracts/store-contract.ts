@@ -334,6 +334,37 @@ function claimCases(withStore: WithStore): void {
     assert.equal(await store.nextWakeAt(), 50_000, 'a claimed execution is no longer parked');
   });
 
+  withStore('nextClaimExpiry is the earliest live claim of another owner, undefined when none', async (store) => {
+    assert.equal(await store.nextClaimExpiry({ owner: 'w1' }), undefined);
+    for (const id of ['mine', 'theirs-late', 'theirs-early', 'finished', 'parked']) await start(store, id);
+    await mustClaim(store, 'mine', 'w1', NOW);
+    assert.equal(await store.nextClaimExpiry({ owner: 'w1' }), undefined, 'its own claims lapse only if it stops renewing');
+    await mustClaim(store, 'theirs-late', 'w2', NOW + 2_000);
+    await mustClaim(store, 'theirs-early', 'w2', NOW + 1_000);
+    await mustClaim(store, 'finished', 'w2', NOW);
+    await store.releaseClaim(await mustClaim(store, 'parked', 'w2', NOW), { wakeAt: null });
+    assert.equal(await store.nextClaimExpiry({ owner: 'w1' }), NOW + LEASE_MS);
+    await complete(store, 'finished');
+    assert.equal(await store.nextClaimExpiry({ owner: 'w1' }), NOW + 1_000 + LEASE_MS, 'a finished execution holds nothing');
+    assert.equal(await store.nextClaimExpiry({ owner: 'w2' }), NOW + LEASE_MS);
+  });
+
+  withStore('a child ending makes its parked parent due, and leaves a running parent alone', async (store) => {
+    await start(store, 'parent');
+    await start(store, 'other-parent');
+    await start(store, 'child', { parentExecutionId: 'parent' });
+    await start(store, 'child-2', { parentExecutionId: 'other-parent' });
+    await store.releaseClaim(await mustClaim(store, 'parent', 'w1'), { wakeAt: null });
+    const running = await mustClaim(store, 'other-parent', 'w1');
+    assert.ok(!(await runnableIds(store, 'w2', NOW, 10)).includes('parent'), 'parked until its child ends');
+    await complete(store, 'child');
+    assert.equal((await store.getExecution('parent'))?.wakeAt, 0);
+    await complete(store, 'child-2');
+    const record = await store.getExecution('other-parent');
+    assert.equal(record?.wakeAt, undefined, 'not parked: nothing to wake');
+    assert.equal(record?.claim?.epoch, running.epoch);
+  });
+
   withStore('renewClaim extends a live claim and keeps its epoch', async (store) => {
     await start(store, 'e1');
     const claim = await mustClaim(store, 'e1', 'w1');

@@ -13,6 +13,10 @@ const WAIT_THEN_SET = workflowDocument('commands', [{ pause: { wait: { milliseco
 test('a suspended execution does not run while workers run, even past its timer; resumed, it completes', async (t) => {
   const file = await useDurableFile(t);
   const a = await file.open({ parkAfterMs: Number.POSITIVE_INFINITY });
+  const lifecycle: string[] = [];
+  a.engine.onLifecycleEvent((event) => {
+    if (event.type.startsWith('io.serverlessworkflow.workflow.')) lifecycle.push(event.type.split('.')[3] ?? '');
+  });
   const handle = await a.engine.start(a.engine.load(WAIT_THEN_SET), { executionId: 'suspend-1' });
   await until(async () => eventsOfType(await a.engine.history('suspend-1'), 'TimerStarted').length === 1, 'the wait to begin');
   assert.equal(await a.engine.suspend('suspend-1', 'maintenance'), true);
@@ -43,6 +47,8 @@ test('a suspended execution does not run while workers run, even past its timer;
   assert.equal(eventsOfType(history, 'TimerFired').length, 1);
   assert.deepEqual(await a.engine.verify(), { executions: 1, failures: [] });
   assert.equal(await a.engine.resume('suspend-1'), false, 'an ended execution cannot be resumed');
+  // Each lifecycle event comes from the engine that recorded it: here all of them (this engine takes the resume up).
+  assert.deepEqual(lifecycle, ['started', 'suspended', 'resumed', 'completed']);
 });
 
 test('resume from an engine that does not track the execution: a worker picks it up', async (t) => {

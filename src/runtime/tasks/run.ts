@@ -146,7 +146,9 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
     'ChildCompleted',
     completedKey,
     async () => {
-      const result = await childRun(ctx.signal);
+      // A wait like a listen's: the run may park meanwhile, and the child's end makes it due again.
+      const endWait = ctx.run.observer.waitBegan(null);
+      const result = await childRun(ctx.signal).finally(endWait);
       // Cancelled with its parent: the parent is cancelled too, not faulted, and nothing is recorded for the child.
       ctx.signal.throwIfAborted();
       return {

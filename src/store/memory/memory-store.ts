@@ -1,3 +1,4 @@
+import { isTerminal } from '../../model/phases.js';
 import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError, StoreConflictError } from '../errors.js';
 import type {
   AppendInput,
@@ -137,6 +138,11 @@ export function createMemoryStore(): Store {
         const { claim: _released, ...rest } = found.record;
         found.record = rest;
       }
+      const parentId = found.record.parentExecutionId;
+      if (input.status !== undefined && isTerminal(input.status) && parentId !== undefined) {
+        const parent = executions.get(parentId);
+        if (parent !== undefined && !TERMINAL.has(parent.record.status)) wake(parent, 0);
+      }
       return { seq: found.record.seq };
     },
     async readEvents({ executionId, fromSeq = 1, toSeq = Number.POSITIVE_INFINITY }: ReadEventsInput) {
@@ -200,6 +206,13 @@ export function createMemoryStore(): Store {
       const times = [...executions.values()]
         .map(({ record }) => (TERMINAL.has(record.status) ? undefined : record.wakeAt))
         .filter((at): at is number => typeof at === 'number');
+      return times.length === 0 ? undefined : Math.min(...times);
+    },
+    async nextClaimExpiry({ owner }) {
+      open();
+      const times = [...executions.values()]
+        .map(({ record }) => (TERMINAL.has(record.status) || record.claim?.owner === owner ? undefined : record.claim?.expiresAt))
+        .filter((at): at is number => at !== undefined);
       return times.length === 0 ? undefined : Math.min(...times);
     },
     async requestCommand(executionId, command) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isTerminal } from '../../model/phases.js';
 import { ExecutionNotFoundError, LeaseLostError, StoreConflictError, StoreLimitError } from '../errors.js';
 import type { AppendInput, AppendResult, EventRow } from '../store.js';
 import type { ExecutionRow } from './sql/executions.js';
@@ -24,6 +25,9 @@ export function appendOne(sql: Statements, limits: EventLimits, input: AppendInp
   }
   if (input.release === true && input.claim !== undefined) {
     sql.claims.release.run({ id: input.executionId, owner: input.claim.owner, epoch: input.claim.epoch, isParked: 0, wakeAt: null });
+  }
+  if (input.status !== undefined && isTerminal(input.status) && row.parent_id !== null) {
+    sql.claims.wakeParent.run({ id: input.executionId });
   }
   return { seq };
 }

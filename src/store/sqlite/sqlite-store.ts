@@ -168,6 +168,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ensureOpen();
       return sql.claims.nextWakeAt.get()?.wakeAt ?? undefined;
     },
+    async nextClaimExpiry({ owner }) {
+      ensureOpen();
+      return sql.claims.nextClaimExpiry.get({ owner })?.expiresAt ?? undefined;
+    },
     async requestCommand(executionId, command) {
       ensureOpen();
       if (sql.claims.requestCommand.run({ id: executionId, command: JSON.stringify(command) }).changes === 1) return true;

@@ -18,6 +18,8 @@ export interface ClaimStatements {
   readonly renew: Statement<{ id: string; owner: string; epoch: number; expiresAt: number }, { command: string | null }>;
   readonly release: Statement<{ id: string; owner: string; epoch: number; isParked: number; wakeAt: number | null }>;
   readonly nextWakeAt: Statement<[], { wakeAt: number | null }>;
+  readonly nextClaimExpiry: Statement<{ owner: string }, { expiresAt: number | null }>;
+  readonly wakeParent: Statement<{ id: string }>;
   readonly requestCommand: Statement<{ id: string; command: string }>;
   readonly clearCommand: Statement<[string]>;
 }
@@ -64,6 +66,16 @@ export function prepareClaimStatements(db: Database): ClaimStatements {
     ),
     nextWakeAt: db.prepare<[], { wakeAt: number | null }>(
       `SELECT min(wake_at) AS wakeAt FROM executions WHERE is_parked = 1 AND ${LIVE} AND wake_at IS NOT NULL`,
+    ),
+    /** Claimed executions are never parked, so executions_ready covers them: running ones only, a small set. */
+    nextClaimExpiry: db.prepare<{ owner: string }, { expiresAt: number | null }>(
+      `SELECT min(claim_expires_at) AS expiresAt FROM executions
+       WHERE is_parked = 0 AND ${LIVE} AND claim_owner IS NOT NULL AND claim_owner <> @owner`,
+    ),
+    /** A child ended: its parent, parked waiting on it, becomes due (as a delivered event makes a listener due). */
+    wakeParent: db.prepare<{ id: string }>(
+      `UPDATE executions SET wake_at = 0
+       WHERE id = (SELECT parent_id FROM executions WHERE id = @id) AND is_parked = 1 AND ${LIVE}`,
     ),
     /** Sets the command of a live execution and makes it due if parked; no row changed = terminal or unknown. */
     requestCommand: db.prepare<{ id: string; command: string }>(
