@@ -21,13 +21,13 @@ import type { Clock, Random } from './runtime/ports.js';
 import type { EngineEventMap } from './scheduler/engine-events.js';
 import {
   type ExecutionHandle,
-  type ExecutionResult,
   ExecutionEngine,
   type SecretProvider,
   type StartOptions,
-  type VerifyReport,
   type WorkOptions,
 } from './scheduler/execution-engine.js';
+import type { ExecutionResult } from './scheduler/execution-results.js';
+import type { VerifyReport } from './scheduler/history-checks.js';
 import { systemClock, systemRandom } from './scheduler/system-clock.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
 import type { ExecutionFilter, ExecutionRecord, Store } from './store/store.js';

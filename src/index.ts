@@ -7,15 +7,9 @@
  * const result = await engine.run(engine.load('document: …'), { input: {} });
  */
 export { createEngine, type Engine, type EngineOptions } from './create-engine.js';
-export type {
-  ExecutionHandle,
-  ExecutionResult,
-  SecretProvider,
-  StartOptions,
-  VerifyFailure,
-  VerifyReport,
-  WorkOptions,
-} from './scheduler/execution-engine.js';
+export type { ExecutionHandle, SecretProvider, StartOptions, WorkOptions } from './scheduler/execution-engine.js';
+export type { ExecutionResult } from './scheduler/execution-results.js';
+export type { VerifyFailure, VerifyReport } from './scheduler/history-checks.js';
 export { openSqliteStore } from './store/sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store-options.js';
 export type { EngineEventMap } from './scheduler/engine-events.js';
@@ -32,5 +26,39 @@ export type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
 export type { Definition } from './model/workflow.js';
 export type { RegisteredFunction } from './activities/effects.js';
 export type { Json } from './model/json.js';
+/**
+ * Itonami's jq: jq 1.7.1's language compiled to JavaScript closures, the engine behind every runtime expression and
+ * `itonami jq`. Compile once (cached by source text), evaluate synchronously; `now` is what the caller passes.
+ *
+ * @example
+ * import { createCompiledJqEngine } from 'itonami';
+ * const jq = createCompiledJqEngine();
+ * const program = jq.compile('[.items[] | select(.n > $min) | .name]', ['min']);
+ * jq.evaluate(program, { items: [{ n: 2, name: 'b' }, { n: 0, name: 'c' }] }, { min: 1 }); // [['b']]
+ */
+export { createCompiledJqEngine, type CompiledJqEngineOptions } from './expressions/jq/compiled-jq-engine.js';
+/**
+ * The jq interface and its two errors: `JqCompileError` (`reason` names the position) from `compile`,
+ * `JqRuntimeError` (`reason` is jq's message, `value` the error value) from `evaluate`.
+ *
+ * @example
+ * import { createCompiledJqEngine, JqRuntimeError } from 'itonami';
+ * const jq = createCompiledJqEngine();
+ * try {
+ *   jq.evaluate(jq.compile('.a + 1', []), { a: 'x' }, {});
+ * } catch (error) {
+ *   if (error instanceof JqRuntimeError) console.log(error.reason); // string ("x") and number (1) cannot be added
+ * }
+ */
+export { JqCompileError, JqRuntimeError, type CompiledJq, type JqEngine, type JqEvaluateOptions } from './expressions/jq-engine.js';
+/**
+ * A JSON value as jq prints it with `-c` and `tojson`: keys in their order, jq's number format (`1e-05`, `1e+17`),
+ * NaN as `null`, infinities as the largest doubles.
+ *
+ * @example
+ * import { toJsonText } from 'itonami';
+ * toJsonText({ b: 1e-5, a: [Infinity] }); // '{"b":1e-05,"a":[1.7976931348623157e+308]}'
+ */
+export { toJsonText } from './expressions/jq/builtins/json-text.js';
 export { phases, type Phase } from './model/phases.js';
 export type { Clock, Random } from './runtime/ports.js';

@@ -3,8 +3,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { HistoryExhaustedError, RunStoppedError } from '../history/errors.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
 import type { ExecutionState } from '../history/execution-state.js';
-import { foldHistory, visitOf } from '../history/fold.js';
-import { findChainBreak } from '../history/verify.js';
+import { foldHistory } from '../history/fold.js';
 import { GENESIS_HASH, eventHash } from '../history/hash-chain.js';
 import { Recorder } from '../history/recorder.js';
 import { fromEventRow, toEventRow } from '../history/serialization.js';
@@ -12,24 +11,21 @@ import type { CloudEvent } from '../model/cloud-event.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Json, JsonObject } from '../model/json.js';
 import { isTerminal } from '../model/phases.js';
-import type { Problem } from '../model/problems.js';
 import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
 import { ExecutionRun, type RunObserver, timeArgument } from '../runtime/execution-run.js';
 import { runWorkflow } from '../runtime/interpreter.js';
 import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator, WorkflowEvents } from '../runtime/ports.js';
 import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError } from '../store/errors.js';
-import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store, StoredDefinition } from '../store/store.js';
+import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store } from '../store/store.js';
+import { DefinitionRegistry } from './definition-registry.js';
+import { durableInboxPort } from './durable-inbox-port.js';
+import { type TaskVisits, announceEvent } from './execution-announcer.js';
+import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfState } from './execution-results.js';
+import { type VerifyReport, verifyExecutions } from './history-checks.js';
+import { disabledEffects, frozenClock } from './rebuild-ports.js';
 import { type ScheduleHost, fireDueSchedules } from './schedules.js';
 import type { EngineEventMap } from './engine-events.js';
-import { lifecycleEventsFor, referenceOfKey } from './lifecycle-events.js';
-
-/** How an execution ended. */
-export type ExecutionResult = { executionId: string } & (
-  | { status: 'completed'; output: Json }
-  | { status: 'faulted'; error: Problem }
-  | { status: 'cancelled'; reason: string }
-);
 
 export interface StartOptions {
   /** The workflow input. @default {} */
@@ -91,18 +87,6 @@ interface ActiveExecution {
   parkedUntil?: number;
 }
 
-/** What `verify` found: how many executions it checked and the first bad event of each broken one. */
-export interface VerifyReport {
-  readonly executions: number;
-  readonly failures: readonly VerifyFailure[];
-}
-
-export interface VerifyFailure {
-  readonly executionId: string;
-  readonly seq: number;
-  readonly reason: string;
-}
-
 /** What `work()` does: how many executions at once, and when to stop. */
 export interface WorkOptions {
   /** @default 10 */
@@ -121,16 +105,10 @@ export interface WorkOptions {
  */
 export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #deps: ExecutionEngineDeps;
-  readonly #definitions = new Map<string, Definition>();
-  /** Hashes this engine stored already: a definition is written once per process, not once per start. */
-  readonly #persisted = new Set<string>();
+  readonly #definitions: DefinitionRegistry;
   readonly #active = new Map<string, ActiveExecution>();
   readonly #closing = new AbortController();
-  /** Callers waiting for executions to end, across parks and resumes. */
-  readonly #results = new Map<
-    string,
-    { promise: Promise<ExecutionResult>; resolve: (result: ExecutionResult) => void; reject: (error: Error) => void }
-  >();
+  readonly #results = new ExecutionResults();
   /** Executions this engine parked (or waits on) and resumes itself when due; `work()` resumes every execution. */
   readonly #tracked = new Map<string, number | null>();
   #wakeLoop: (() => void) | undefined;
@@ -140,57 +118,18 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #scheduleHost: ScheduleHost;
   /** Listens waiting in memory for their inbox to change. */
   readonly #inboxWaiters = new Set<() => void>();
-  readonly #workflowEvents: WorkflowEvents = {
-    publish: async (event) => {
-      await this.publish(event);
-    },
-    subscribe: (executionId, key) => this.#deps.store.subscribe({ executionId, key, createdAt: this.#deps.clock.now() }),
-    unsubscribe: (executionId, key) => this.#deps.store.unsubscribe({ executionId, key }),
-    deliveries: async (executionId, key, afterSeq) =>
-      (await this.#deps.store.deliveries({ executionId, key, afterSeq })).map((entry) => ({ seq: entry.seq, event: JSON.parse(entry.event) as CloudEvent })),
-    changed: (signal) =>
-      new Promise<void>((resolve, reject) => {
-        // Another process may publish into the same store: poll as well as listen for local publishes.
-        const poll = setTimeout(done, POLL_MS);
-        const onAbort = () => {
-          finish();
-          reject(signal.reason as Error);
-        };
-        function finish(): void {
-          clearTimeout(poll);
-          signal.removeEventListener('abort', onAbort);
-          waiters.delete(done);
-        }
-        function done(): void {
-          finish();
-          resolve();
-        }
-        const waiters = this.#inboxWaiters;
-        if (signal.aborted) {
-          onAbort();
-          return;
-        }
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiters.add(done);
-      }),
-  };
+  readonly #workflowEvents: WorkflowEvents;
 
   constructor(deps: ExecutionEngineDeps) {
     super();
     this.#deps = deps;
+    this.#definitions = new DefinitionRegistry(deps.store);
+    this.#workflowEvents = durableInboxPort({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event), waiters: this.#inboxWaiters, pollMs: POLL_MS });
     this.#scheduleHost = {
       store: deps.store,
       expressions: deps.expressions.strict,
       now: () => this.#deps.clock.now(),
-      activeDefinitions: async () => {
-        const latest = new Map<string, StoredDefinition>();
-        for (const stored of await this.#deps.store.listDefinitions()) {
-          const key = `${stored.namespace}/${stored.name}`;
-          const known = latest.get(key);
-          if (known === undefined || compareSemver(stored.version, known.version) > 0) latest.set(key, stored);
-        }
-        return Promise.all([...latest.values()].map((stored) => this.#definitionFor(stored.hash)));
-      },
+      activeDefinitions: () => this.#definitions.latestStored(),
       start: async (definition, executionId, input) => {
         await this.start(definition, { executionId, input });
       },
@@ -200,24 +139,11 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
 
   /** Makes a definition known to this engine (for `run.workflow` and rebuilds); `start` stores it by hash. */
   register(definition: Definition): void {
-    this.#definitions.set(definition.hash, definition);
-  }
-
-  async #persist(definition: Definition): Promise<void> {
-    this.register(definition);
-    if (this.#persisted.has(definition.hash)) return;
-    this.#persisted.add(definition.hash);
-    await this.#deps.store.putDefinition({
-      hash: definition.hash,
-      namespace: definition.namespace,
-      name: definition.name,
-      version: definition.version,
-      source: JSON.stringify(definition.document),
-    });
+    this.#definitions.register(definition);
   }
 
   definitionByHash(hash: string): Definition | undefined {
-    return this.#definitions.get(hash);
+    return this.#definitions.known(hash);
   }
 
   /**
@@ -225,17 +151,12 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
    * `version` absent or `latest`: the highest semantic version.
    */
   async resolveDefinition(reference: { namespace: string; name: string; version?: string }): Promise<Definition | undefined> {
-    const stored = await this.#deps.store.listDefinitions({ namespace: reference.namespace, name: reference.name });
-    const known = [...this.#definitions.values()].filter((d) => d.namespace === reference.namespace && d.name === reference.name);
-    const hashes = new Set([...known.map((d) => d.hash), ...stored.map((d) => d.hash)]);
-    const candidates = await Promise.all([...hashes].map((hash) => this.#definitionFor(hash)));
-    if (reference.version !== undefined && reference.version !== 'latest') return candidates.find((d) => d.version === reference.version);
-    return candidates.sort((a, b) => compareSemver(b.version, a.version))[0];
+    return this.#definitions.resolve(reference);
   }
 
   /** Stores a definition by hash so any process on this store can start it or call it as a sub-workflow. */
   async deploy(definition: Definition): Promise<void> {
-    await this.#persist(definition);
+    await this.#definitions.persist(definition);
   }
 
   async listExecutions(filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
@@ -244,7 +165,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
 
   async start(definition: Definition, options: StartOptions = {}, parent?: { executionId: string; key: string }): Promise<ExecutionHandle> {
     if (this.#closing.signal.aborted) throw new Error('the engine is closed; create a new one');
-    await this.#persist(definition);
+    await this.#definitions.persist(definition);
     const input = options.input ?? {};
     const executionId = options.executionId ?? this.#deps.random.uuid();
     const at = this.#deps.clock.now();
@@ -292,13 +213,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       return {
         executionId,
         result: () => {
-          const result = this.#resultOf(executionId);
+          const result = this.#results.of(executionId);
           if (!this.#active.has(executionId)) this.#track(executionId, 0);
           return result;
         },
       };
     }
-    const result = this.#resultOf(executionId);
+    const result = this.#results.of(executionId);
     if (claim === undefined) throw new Error(`execution ${executionId} was claimed by another process as it started`);
     this.#launch(claim, definition, [started], options.signal);
     return { executionId, result: () => result };
@@ -330,32 +251,11 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
    * parent's `ChildCompleted` must also carry its child's final hash.
    */
   async verify(options: { executionId?: string } = {}): Promise<VerifyReport> {
-    const store = this.#deps.store;
     const ids =
       options.executionId !== undefined
         ? [options.executionId]
-        : (await store.listExecutions({ limit: Number.MAX_SAFE_INTEGER })).map((record) => record.executionId);
-    const failures: VerifyFailure[] = [];
-    for (const executionId of ids) {
-      if ((await store.getExecution(executionId)) === undefined) throw new ExecutionNotFoundError(executionId);
-      const rows = await store.readEvents({ executionId });
-      const broken = findChainBreak(rows);
-      if (broken !== undefined) {
-        failures.push({ executionId, ...broken });
-        continue;
-      }
-      for (const row of rows) {
-        if (row.type !== 'ChildCompleted') continue;
-        const child = JSON.parse(row.data) as { childExecutionId: string; hash: string };
-        const childRows = await store.readEvents({ executionId: child.childExecutionId });
-        const head = childRows.at(-1)?.hash;
-        if (head !== undefined && (head !== child.hash || findChainBreak(childRows) !== undefined)) {
-          failures.push({ executionId, seq: row.seq, reason: `child ${child.childExecutionId} no longer ends with the hash recorded here` });
-          break;
-        }
-      }
-    }
-    return { executions: ids.length, failures };
+        : (await this.#deps.store.listExecutions({ limit: Number.MAX_SAFE_INTEGER })).map((record) => record.executionId);
+    return verifyExecutions(this.#deps.store, ids);
   }
 
   async history(executionId: string, range: { fromSeq?: number; toSeq?: number } = {}): Promise<AnyHistoryEvent[]> {
@@ -371,7 +271,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const history = await this.history(executionId);
     const first = history[0];
     if (first === undefined || first.type !== 'WorkflowStarted') throw new ExecutionNotFoundError(executionId);
-    const definition = await this.#definitionFor(first.data.definitionHash);
+    const definition = await this.#definitions.byHash(first.data.definitionHash);
     const recorder = new Recorder({ executionId, history, now: () => this.#deps.clock.now() });
     const live = this.#ports(definition);
     const ports: RuntimePorts = {
@@ -520,11 +420,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     this.#wakeLoop?.();
     await this.#loop;
     await this.#parkAll();
-    for (const [executionId, pending] of this.#results) {
-      pending.promise.catch(() => undefined); // nobody may be waiting; the rejection is for those who are
-      pending.reject(new EngineClosedError(executionId));
-    }
-    this.#results.clear();
+    this.#results.failAll((executionId) => new EngineClosedError(executionId));
     await this.#deps.store.close();
   }
 
@@ -547,7 +443,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       const history = await this.history(claim.executionId);
       const first = history[0];
       if (first?.type !== 'WorkflowStarted') throw new Error(`execution ${claim.executionId} has no WorkflowStarted`);
-      const definition = await this.#definitionFor(first.data.definitionHash);
+      const definition = await this.#definitions.byHash(first.data.definitionHash);
       const state = foldHistory(history);
       const command = claim.command ?? (await this.#deps.store.takeCommand(claim));
       if (claim.command !== undefined) await this.#deps.store.takeCommand(claim);
@@ -594,7 +490,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const first = history[0] as HistoryEvent<'WorkflowStarted'>;
     const executionId = first.data.executionId;
     const store = this.#deps.store;
-    const visits = new Map<string, { name: string; at: number }>();
+    const visits: TaskVisits = new Map();
     const recorder = new Recorder({
       executionId,
       history,
@@ -633,7 +529,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         await recorder.flush();
         if (outcome.status === 'cancelled') await this.#cancelChildren(executionId, outcome.reason);
         const result: ExecutionResult = { executionId, ...outcome };
-        this.#settle(result);
+        this.#results.settle(result);
         return { kind: 'ended', result };
       } catch (error) {
         const isClaimLost =
@@ -642,13 +538,14 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
           (error instanceof Error && error.cause instanceof LeaseLostError);
         if (!isClaimLost && !(error instanceof RunStoppedError)) {
           // The engine itself failed (nondeterminism, a broken store): the run stops unrecorded; its claim lapses.
-          this.#fail(executionId, error instanceof Error ? error : new Error(String(error)));
+          const failure = error instanceof Error ? error : new Error(String(error));
+          if (!this.#results.fail(executionId, failure)) this.emit('listener:error', { error: failure });
           return { kind: 'stopped' };
         }
         await recorder.flush().catch(() => undefined);
         if (isClaimLost) {
           // Another process runs it now: callers waiting here learn its end from the store.
-          if (this.#results.has(executionId)) this.#track(executionId, null);
+          if (this.#results.isAwaited(executionId)) this.#track(executionId, null);
           return { kind: 'stopped' };
         }
         const reason = (error as RunStoppedError).details.reason;
@@ -658,7 +555,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
           return { kind: 'stopped' };
         }
         await store.releaseClaim(claim, { wakeAt });
-        if (!this.#isWorker || this.#results.has(executionId)) this.#track(executionId, wakeAt);
+        if (!this.#isWorker || this.#results.isAwaited(executionId)) this.#track(executionId, wakeAt);
         return { kind: 'parked', wakeAt };
       } finally {
         clearInterval(renewal);
@@ -749,7 +646,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const record = await this.#deps.store.getExecution(executionId);
         if (record === undefined || ['completed', 'faulted', 'cancelled'].includes(record.status)) {
           this.#tracked.delete(executionId);
-          if (record !== undefined) this.#settle(resultOf(foldHistory(await this.history(executionId))));
+          if (record !== undefined) this.#results.settle(resultOfState(foldHistory(await this.history(executionId))));
           continue;
         }
         const due = record.wakeAt === undefined ? wakeAt : record.wakeAt;
@@ -765,35 +662,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       const next = [...this.#tracked.values()].filter((at): at is number => at !== null);
       await this.#idle(next.length === 0 ? undefined : Math.min(...next), undefined);
     }
-  }
-
-  /** The result promise of an execution, shared by every caller; settled when it ends, wherever it ran. */
-  #resultOf(executionId: string): Promise<ExecutionResult> {
-    let entry = this.#results.get(executionId);
-    if (entry === undefined) {
-      let resolve: (result: ExecutionResult) => void = () => undefined;
-      let reject: (error: Error) => void = () => undefined;
-      const promise = new Promise<ExecutionResult>((onResolve, onReject) => {
-        resolve = onResolve;
-        reject = onReject;
-      });
-      entry = { promise, resolve, reject };
-      this.#results.set(executionId, entry);
-    }
-    return entry.promise;
-  }
-
-  /** Callers waiting for an execution learn that the engine failed to run it (it stays in the store as it was). */
-  #fail(executionId: string, error: Error): void {
-    const pending = this.#results.get(executionId);
-    this.#results.delete(executionId);
-    if (pending !== undefined) pending.reject(error);
-    else this.emit('listener:error', { error });
-  }
-
-  #settle(result: ExecutionResult): void {
-    this.#results.get(result.executionId)?.resolve(result);
-    this.#results.delete(result.executionId);
   }
 
   #executionRun(executionId: string, definition: Definition, recorder: Recorder, ports: RuntimePorts, first: HistoryEvent<'WorkflowStarted'>, observer?: RunObserver): ExecutionRun {
@@ -823,8 +691,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       runtimeInfo: { name: 'itonami', version: this.#deps.engineVersion, metadata: {} },
       engineSignal: this.#closing.signal,
       children: {
-        resolve: (reference) => this.resolveDefinition(reference),
-        byHash: (hash) => this.#definitionFor(hash),
+        resolve: (reference) => this.#definitions.resolve(reference),
+        byHash: (hash) => this.#definitions.byHash(hash),
         run: (request) => this.#runChild(request),
       },
     };
@@ -883,86 +751,18 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     }
     const state = foldHistory(history);
     if (state.status === 'completed' || state.status === 'faulted' || state.status === 'cancelled') {
-      return { executionId, result: async () => resultOf(state) };
+      return { executionId, result: async () => resultOfState(state) };
     }
-    const result = this.#resultOf(executionId);
+    const result = this.#results.of(executionId);
     if (!this.#active.has(executionId)) this.#track(executionId, 0);
     return { executionId, result: () => result };
   }
 
-  async #definitionFor(hash: string): Promise<Definition> {
-    const known = this.#definitions.get(hash);
-    if (known !== undefined) return known;
-    const stored = await this.#deps.store.getDefinition(hash);
-    if (stored === undefined) throw new Error(`definition ${hash} is not in the store`);
-    const document = JSON.parse(stored.source) as Definition['document'];
-    const definition: Definition = { hash, namespace: stored.namespace, name: stored.name, version: stored.version, dsl: document.document.dsl, document };
-    this.#definitions.set(hash, definition);
-    return definition;
-  }
-
-  #announce(event: AnyHistoryEvent, execution: HistoryEvent<'WorkflowStarted'>['data'], visits: Map<string, { name: string; at: number }>): void {
-    for (const lifecycle of lifecycleEventsFor(event, execution, () => this.#deps.random.uuid())) this.#deps.lifecycleBus.publish(lifecycle);
-    const executionId = execution.executionId;
-    const base = { executionId, at: event.at };
-    const taskOf = (key: string) => {
-      const visit = visits.get(visitOf(key));
-      return { ...base, reference: referenceOfKey(key) ?? '', name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) };
-    };
-    try {
-      switch (event.type) {
-        case 'WorkflowStarted':
-          this.emit('execution:started', { ...base, definition: `${execution.namespace}/${execution.name}@${execution.version}` });
-          break;
-        case 'WorkflowCompleted':
-          this.emit('execution:completed', { ...base, output: event.data.output });
-          break;
-        case 'WorkflowFaulted':
-          this.emit('execution:faulted', { ...base, error: event.data.error });
-          break;
-        case 'WorkflowCancelled':
-          this.emit('execution:cancelled', { ...base, reason: event.data.reason });
-          break;
-        case 'TaskStarted':
-          visits.set(visitOf(event.data.key), { name: event.data.name, at: event.at });
-          this.emit('task:started', { ...base, reference: event.data.reference, name: event.data.name });
-          break;
-        case 'TaskCompleted':
-        case 'TaskSkipped':
-          this.emit('task:completed', taskOf(event.data.key));
-          break;
-        case 'TaskFaulted':
-          this.emit('task:faulted', { ...taskOf(event.data.key), error: event.data.error });
-          break;
-        case 'TaskCancelled': {
-          const { durationMs: _ignored, ...task } = taskOf(event.data.key);
-          this.emit('task:cancelled', task);
-          break;
-        }
-        case 'TaskRetrying':
-          this.emit('task:retried', { ...taskOf(event.data.key), attempt: event.data.attempt, delayMs: event.data.delayMs, error: event.data.error });
-          break;
-        default:
-          break;
-      }
-    } catch (error) {
-      // A throwing listener is reported, never allowed to break the run.
-      if (this.listenerCount('listener:error') > 0) this.emit('listener:error', { error });
-    }
+  #announce(event: AnyHistoryEvent, execution: HistoryEvent<'WorkflowStarted'>['data'], visits: TaskVisits): void {
+    announceEvent({ emitter: this, lifecycleBus: this.#deps.lifecycleBus, newId: () => this.#deps.random.uuid() }, event, execution, visits);
   }
 }
 
-
-/**
- * The engine closed while a caller waited for an execution's result. Nothing is lost: the execution is durable (on a
- * durable store) and a worker finishes it; read its result with `getExecution` later.
- */
-export class EngineClosedError extends Error {
-  override readonly name = 'EngineClosedError';
-  constructor(readonly executionId: string) {
-    super(`the engine closed before execution ${executionId} ended; a worker on the same store resumes it`);
-  }
-}
 
 /** How often an idle loop looks at the store even when nothing told it to (another process may have written). */
 const POLL_MS = 250;
@@ -977,44 +777,3 @@ function earliest(waits: Map<symbol, number | null>): number | null {
   return times.length === 0 ? null : Math.min(...times);
 }
 
-function resultOf(state: ExecutionState): ExecutionResult {
-  if (state.status === 'completed') return { executionId: state.executionId, status: 'completed', output: state.output ?? null };
-  if (state.status === 'faulted' && state.error !== undefined) return { executionId: state.executionId, status: 'faulted', error: state.error };
-  if (state.status === 'cancelled') return { executionId: state.executionId, status: 'cancelled', reason: state.cancelReason ?? 'cancelled' };
-  throw new Error(`execution ${state.executionId} is ${state.status} and not run by this process`);
-}
-
-function disabledEffects(): Effects {
-  const refuse = (): Promise<never> => Promise.reject(new Error('side effects are disabled while rebuilding from history'));
-  return { http: refuse, openapi: refuse, runShell: refuse, runScript: refuse, runContainer: refuse, readResource: refuse, resolveCatalogFunction: refuse, callFunction: refuse };
-}
-
-/** During a rebuild no timer may fire: only recorded ones count. */
-function frozenClock(clock: Clock): Clock {
-  return {
-    now: () => clock.now(),
-    sleepUntil: (_at, signal) =>
-      new Promise((_resolve, reject) => {
-        if (signal.aborted) reject(signal.reason as Error);
-        signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-      }),
-  };
-}
-
-/** Orders `1.10.0` after `1.9.0`; pre-release tags sort before their release. */
-export function compareSemver(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core = '', pre] = v.split('-', 2);
-    return { parts: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i += 1) {
-    const diff = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === undefined) return 1;
-  if (y.pre === undefined) return -1;
-  return x.pre < y.pre ? -1 : 1;
-}

@@ -1,0 +1,67 @@
+import type { EventEmitter } from 'node:events';
+import type { EventBus } from '../events/event-bus.js';
+import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
+import { visitOf } from '../history/fold.js';
+import type { EngineEventMap } from './engine-events.js';
+import { lifecycleEventsFor, referenceOfKey } from './lifecycle-events.js';
+
+/** The start of each task visit of one run, so a task's end can report its name and duration. */
+export type TaskVisits = Map<string, { name: string; at: number }>;
+
+/**
+ * Announces one newly recorded (never a replayed) history event: the spec's lifecycle CloudEvents on the bus and
+ * the engine's typed events. A throwing listener is reported as `listener:error`, never allowed to break the run.
+ */
+export function announceEvent(
+  target: { emitter: EventEmitter<EngineEventMap>; lifecycleBus: EventBus; newId: () => string },
+  event: AnyHistoryEvent,
+  execution: HistoryEvent<'WorkflowStarted'>['data'],
+  visits: TaskVisits,
+): void {
+  const { emitter } = target;
+  for (const lifecycle of lifecycleEventsFor(event, execution, target.newId)) target.lifecycleBus.publish(lifecycle);
+  const base = { executionId: execution.executionId, at: event.at };
+  const taskOf = (key: string) => {
+    const visit = visits.get(visitOf(key));
+    return { ...base, reference: referenceOfKey(key) ?? '', name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) };
+  };
+  try {
+    switch (event.type) {
+      case 'WorkflowStarted':
+        emitter.emit('execution:started', { ...base, definition: `${execution.namespace}/${execution.name}@${execution.version}` });
+        break;
+      case 'WorkflowCompleted':
+        emitter.emit('execution:completed', { ...base, output: event.data.output });
+        break;
+      case 'WorkflowFaulted':
+        emitter.emit('execution:faulted', { ...base, error: event.data.error });
+        break;
+      case 'WorkflowCancelled':
+        emitter.emit('execution:cancelled', { ...base, reason: event.data.reason });
+        break;
+      case 'TaskStarted':
+        visits.set(visitOf(event.data.key), { name: event.data.name, at: event.at });
+        emitter.emit('task:started', { ...base, reference: event.data.reference, name: event.data.name });
+        break;
+      case 'TaskCompleted':
+      case 'TaskSkipped':
+        emitter.emit('task:completed', taskOf(event.data.key));
+        break;
+      case 'TaskFaulted':
+        emitter.emit('task:faulted', { ...taskOf(event.data.key), error: event.data.error });
+        break;
+      case 'TaskCancelled': {
+        const { durationMs: _ignored, ...task } = taskOf(event.data.key);
+        emitter.emit('task:cancelled', task);
+        break;
+      }
+      case 'TaskRetrying':
+        emitter.emit('task:retried', { ...taskOf(event.data.key), attempt: event.data.attempt, delayMs: event.data.delayMs, error: event.data.error });
+        break;
+      default:
+        break;
+    }
+  } catch (error) {
+    if (emitter.listenerCount('listener:error') > 0) emitter.emit('listener:error', { error });
+  }
+}
