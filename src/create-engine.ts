@@ -6,7 +6,7 @@ import { createProcessActivities } from './activities/process/process-activities
 import { createResourceReader } from './activities/resources/resource-reader.js';
 import { type LoadDefinitionResult, loadDefinition } from './dsl/serverless/load-definition.js';
 import { EventBus } from './events/event-bus.js';
-import { createJqWebEngine } from './expressions/jq-web-engine.js';
+import { createCompiledJqEngine } from './expressions/jq/compiled-jq-engine.js';
 import { createExpressions } from './expressions/runtime-expressions.js';
 import type { AnyHistoryEvent } from './history/events.js';
 import type { ExecutionState } from './history/execution-state.js';
@@ -127,7 +127,7 @@ export interface Engine {
  * await engine.close();
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const jq = await createJqWebEngine();
+  const jq = createCompiledJqEngine();
   const functions = options.functions ?? {};
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;

@@ -47,12 +47,19 @@ export class JqCompileError extends Error {
   }
 }
 
-/** A jq program raised an error while running: `error("x")`, `1 + "a"`, `.[] ` on a number. */
+/**
+ * A jq program raised an error while running: `error("x")`, `1 + "a"`, `.[] ` on a number. `reason` is jq's text
+ * (the error's string, or `<json> (not a string)`); `value` is the jq error value itself when there is one
+ * (`error({"code": 1})`, `halt_error`), absent for engine limits such as the step budget.
+ */
 export class JqRuntimeError extends Error {
   override readonly name = 'JqRuntimeError';
   constructor(
     readonly source: string,
     readonly reason: string,
+    readonly value?: Json,
+    /** The outputs the program produced before the error, in order (jq prints them before the message). */
+    readonly outputs?: readonly Json[],
   ) {
     super(`jq evaluation failed: ${reason} (in \`${source}\`)`);
   }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Json } from '../model/json.js';
 import { ProblemError, problemTypes } from '../model/problems.js';
 import type { JqEngine } from './jq-engine.js';
-import { createJqWebEngine } from './jq-web-engine.js';
+import { createCompiledJqEngine } from './jq/compiled-jq-engine.js';
 import {
   type EvaluationSite,
   type ExpressionScope,
@@ -13,7 +13,7 @@ import {
   isRuntimeExpression,
 } from './runtime-expressions.js';
 
-const jq = await createJqWebEngine();
+const jq = createCompiledJqEngine();
 const at: EvaluationSite = { instance: '/do/0/greet', now: 1_700_000_000 };
 const scope: ExpressionScope = {
   input: { x: 1 },

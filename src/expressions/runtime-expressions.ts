@@ -41,7 +41,7 @@ export type ExpressionScope = Readonly<Record<string, Json>>;
 export interface EvaluationSite {
   /** The task reference (JSON pointer) that a failure's problem names as its `instance`. */
   readonly instance: string;
-  /** What jq's `now` returns, in epoch seconds: the recorded time, so replay agrees. jq-web answers 0 without it. */
+  /** What jq's `now` returns, in epoch seconds: the recorded time, so replay agrees; 0 without it. */
   readonly now?: number;
 }
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { createJqWebEngine } from '../../expressions/jq-web-engine.js';
+import { createCompiledJqEngine } from '../../expressions/jq/compiled-jq-engine.js';
 import type { Json } from '../../model/json.js';
 import { type ExpressionCompiler, expressionProblems } from './expression-checks.js';
 
-const jq = await createJqWebEngine();
+const jq = createCompiledJqEngine();
 const header = { dsl: '1.0.3', namespace: 'test', name: 'sample', version: '0.1.0' };
 
-test('every expression compiles with the variables of its scope (jq-web)', () => {
+test('every expression compiles with the variables of its scope (compiled jq)', () => {
   const document: Json = {
     document: header,
     do: [

@@ -4,7 +4,7 @@ import type { LocatableProblem } from './problem-positions.js';
 
 /**
  * What the loader needs of a jq engine: compile, throwing when the program does not compile. `JqEngine`
- * (src/expressions/jq-engine.ts; `createJqWebEngine()` makes one) satisfies it. Declared here rather than imported
+ * (src/expressions/jq-engine.ts; `createCompiledJqEngine()` makes one) satisfies it. Declared here rather than imported
  * because `dsl` imports only `model` (STYLE.md §3).
  */
 export interface ExpressionCompiler {

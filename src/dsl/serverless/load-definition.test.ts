@@ -5,10 +5,10 @@ import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { DefinitionProblem } from '../../model/definition-problems.js';
-import { createJqWebEngine } from '../../expressions/jq-web-engine.js';
+import { createCompiledJqEngine } from '../../expressions/jq/compiled-jq-engine.js';
 import { type LoadDefinitionResult, loadDefinition } from './load-definition.js';
 
-const jq = await createJqWebEngine();
+const jq = createCompiledJqEngine();
 const load = (source: string | object): LoadDefinitionResult => loadDefinition(source, { jq });
 
 /** The spec's own files live beside the repository (`../shared/spec`), never inside it. */

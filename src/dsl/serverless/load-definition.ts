@@ -11,7 +11,7 @@ import { schemaIssues } from './schema-problems.js';
 import { parseSource } from './source-document.js';
 
 export interface LoadDefinitionOptions {
-  /** Compiles every runtime expression at load; pass a `JqEngine` (`createJqWebEngine()`). */
+  /** Compiles every runtime expression at load; pass a `JqEngine` (`createCompiledJqEngine()`). */
   readonly jq: ExpressionCompiler;
   /** Where the source was read from; kept on the definition, used in messages only. */
   readonly path?: string;
@@ -33,7 +33,7 @@ export type LoadDefinitionResult =
  * Synchronous. The definition's `hash` is the SHA-256 of the canonical JSON of the source as parsed.
  *
  * @example
- * const result = loadDefinition(await readFile(path, 'utf8'), { jq: await createJqWebEngine(), path });
+ * const result = loadDefinition(await readFile(path, 'utf8'), { jq: createCompiledJqEngine(), path });
  * if (!result.ok) throw new DefinitionInvalidError(result.problems, path);
  */
 export function loadDefinition(source: string | object, options: LoadDefinitionOptions): LoadDefinitionResult {
