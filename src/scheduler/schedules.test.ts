@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { EPOCH_MS, ManualClock, eventually, sequenceRandom } from '../../test/support/engine-harness.js';
-import { type Engine, type Store, createEngine, createMemoryStore, openSqliteStore } from '../index.js';
+import { type Engine, type Json, type Store, createEngine, createMemoryStore, openSqliteStore } from '../index.js';
 
 const MINUTE = 60_000;
 
@@ -134,4 +134,46 @@ test('after: the next execution starts the given delay after the previous one en
   }
   // The first run starts a minute after activation, the second a minute after the first ended (at once, here).
   assert.deepEqual(ids, [`schedule:test/after:${EPOCH_MS + MINUTE}`, `schedule:test/after:${EPOCH_MS + 2 * MINUTE}`]);
+});
+
+test('on all with correlation: one execution per correlated set, whatever the arrival order; unmatched events wait', async (t) => {
+  const clock = new ManualClock(EPOCH_MS);
+  const { engine } = await worker(t, createMemoryStore(), clock);
+  const on = {
+    all: [
+      { with: { type: 'com.example.order.placed' }, correlate: { orderId: { from: '${ .data.id }' } } },
+      { with: { type: 'com.example.payment.received' }, correlate: { orderId: { from: '${ .data.orderId }' } } },
+    ],
+  };
+  await engine.deploy(engine.load(definition({ on }, 'fulfil')));
+  await eventually(() => clock.pending > 0, 'the schedule subscribed');
+  clock.advance(1_000);
+  await eventually(() => clock.pending > 0, 'idle again');
+  const placed = (id: string) => ({ source: 'shop', id: `placed-${id}`, type: 'com.example.order.placed', data: { id } });
+  const paid = (id: string) => ({ source: 'bank', id: `paid-${id}`, type: 'com.example.payment.received', data: { orderId: id } });
+  for (const event of [placed('A'), placed('B'), paid('B'), placed('C'), paid('A')]) await engine.publish(event);
+  let ids: string[] = [];
+  for (let i = 0; i < 100 && ids.length < 2; i += 1) {
+    clock.advance(1_000);
+    ids = await scheduled(engine, 'fulfil');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const sets = await Promise.all(ids.map(async (id) => ((await engine.getExecution(id))?.input as { data: Json }[]).map((event) => event.data)));
+  assert.deepEqual(
+    sets.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    [
+      [{ id: 'A' }, { orderId: 'A' }],
+      [{ id: 'B' }, { orderId: 'B' }],
+    ],
+  );
+  // Order C waits for its payment: it arrives later and completes the third set.
+  await engine.publish(paid('C'));
+  for (let i = 0; i < 100 && ids.length < 3; i += 1) {
+    clock.advance(1_000);
+    ids = await scheduled(engine, 'fulfil');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(ids.length, 3);
+  const inputs = await Promise.all(ids.map(async (id) => JSON.stringify((await engine.getExecution(id))?.input)));
+  assert.ok(inputs.some((input) => input.includes('"id":"C"') && input.includes('"orderId":"C"')), inputs.join('\n'));
 });

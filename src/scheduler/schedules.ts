@@ -1,11 +1,10 @@
 import { Cron } from 'croner';
 import type { CloudEvent } from '../model/cloud-event.js';
-import { attributeMatches } from '../model/event-attributes.js';
+import { eventMatchesFilter } from '../model/event-attributes.js';
 import type { Json } from '../model/json.js';
 import type { Definition, EventConsumptionStrategy, EventFilter } from '../model/workflow.js';
 import { durationMs } from '../runtime/durations.js';
 import type { Expressions } from '../runtime/ports.js';
-import { isRuntimeExpression } from '../model/expression-syntax.js';
 import type { Store } from '../store/store.js';
 
 /** At most this many missed due starts are made up per schedule and tick, so a long outage cannot flood a worker. */
@@ -93,48 +92,76 @@ async function fireOnEvents(host: ScheduleHost, definition: Definition, key: str
   const delivered = await store.deliveries({ ...subscription, afterSeq: cursor });
   const raw = strategy as Record<string, unknown>;
   const filters = ('one' in raw ? [raw['one']] : 'all' in raw ? raw['all'] : (raw['any'] ?? [])) as EventFilter[];
-  const isAll = 'all' in raw;
-  let pending: { filter: EventFilter; event?: CloudEvent }[] = filters.map((filter) => ({ filter }));
-  const correlation = new Map<string, Json>();
-  for (const entry of delivered) {
-    const event = JSON.parse(entry.event) as CloudEvent;
-    if (!isAll) {
+  if (!('all' in raw)) {
+    for (const entry of delivered) {
+      const event = JSON.parse(entry.event) as CloudEvent;
       if (filters.length > 0 && !filters.some((filter) => matches(host, filter, event, new Map()))) continue;
       await host.start(definition, scheduledId(key, `event-${entry.seq}`), [event as unknown as Json]);
       if (!(await store.advanceScheduleCursor({ key, from: cursor, to: entry.seq }))) return undefined;
       cursor = entry.seq;
-      continue;
     }
-    const slot = pending.find((item) => item.event === undefined && matches(host, item.filter, event, correlation));
-    if (slot === undefined) continue;
-    slot.event = event;
-    if (pending.every((item) => item.event !== undefined)) {
-      const events = pending.map((item) => item.event as unknown as Json);
-      await host.start(definition, scheduledId(key, `event-${entry.seq}`), events);
-      if (!(await store.advanceScheduleCursor({ key, from: cursor, to: entry.seq }))) return undefined;
-      cursor = entry.seq;
-      pending = filters.map((filter) => ({ filter }));
-      correlation.clear();
-    }
+    return undefined;
   }
+  await fireCorrelatedSets(host, definition, key, filters, delivered, cursor);
   return undefined;
 }
 
-/** Attributes and correlation keys, as `listen` matches them. */
+/** A set of events being gathered for one `all` start: one slot per filter, and the correlation keys it fixed. */
+interface CorrelatedSet {
+  readonly events: ({ seq: number; event: CloudEvent } | undefined)[];
+  readonly correlation: Map<string, Json>;
+}
+
+/**
+ * `all`: events are gathered into sets, one event per filter, each set with its own correlation keys; an event goes
+ * to the oldest open set it fits, else opens a new one. A complete set starts one execution (its id from the set's
+ * last event, so a rerun over the same deliveries starts nothing twice). The cursor moves only past events no open
+ * set still holds, so a restart rebuilds the open sets from the inbox.
+ */
+async function fireCorrelatedSets(
+  host: ScheduleHost,
+  definition: Definition,
+  key: string,
+  filters: readonly EventFilter[],
+  delivered: readonly { seq: number; event: string }[],
+  cursor: number,
+): Promise<void> {
+  const open: CorrelatedSet[] = [];
+  let from = cursor;
+  for (const entry of delivered) {
+    const event = JSON.parse(entry.event) as CloudEvent;
+    const placed = [...open, { events: filters.map(() => undefined), correlation: new Map<string, Json>() }].find((set) => {
+      const slot = filters.findIndex((filter, index) => set.events[index] === undefined && matches(host, filter, event, set.correlation));
+      if (slot < 0) return false;
+      set.events[slot] = { seq: entry.seq, event };
+      return true;
+    });
+    if (placed === undefined) continue;
+    if (!open.includes(placed)) open.push(placed);
+    const complete = placed.events.every((slot) => slot !== undefined);
+    if (!complete) continue;
+    open.splice(open.indexOf(placed), 1);
+    await host.start(definition, scheduledId(key, `event-${entry.seq}`), placed.events.map((slot) => slot?.event as unknown as Json));
+    const held = Math.min(...open.flatMap((set) => set.events.flatMap((slot) => (slot === undefined ? [] : [slot.seq]))));
+    const to = Math.min(entry.seq, held - 1);
+    if (to > from) {
+      if (!(await host.store.advanceScheduleCursor({ key, from, to }))) return;
+      from = to;
+    }
+  }
+}
+
+/** Attributes and correlation keys, as `listen` matches them; expressions see no task scope. */
 function matches(host: ScheduleHost, filter: EventFilter, event: CloudEvent, correlation: Map<string, Json>): boolean {
-  for (const [name, expected] of Object.entries(filter.with ?? {})) {
-    const actual = (event as Record<string, Json | undefined>)[name];
-    const condition = (expression: string, value: Json) =>
-      isRuntimeExpression(expression) ? host.expressions.evaluateCondition(expression, value, {}, { instance: '/schedule/on' }) : undefined;
-    if (!attributeMatches(expected, actual, condition)) return false;
-  }
-  for (const [name, rule] of Object.entries(filter.correlate ?? {})) {
-    const found = host.expressions.evaluate(rule.from, event as unknown as Json, {}, { instance: '/schedule/on' });
-    const expect = rule.expect !== undefined ? (rule.expect as Json) : correlation.get(name);
-    if (expect === undefined) correlation.set(name, found);
-    else if (JSON.stringify(expect) !== JSON.stringify(found)) return false;
-  }
-  return true;
+  const site = { instance: '/schedule/on' };
+  return eventMatchesFilter(filter, event, {
+    correlation,
+    checkCorrelation: true,
+    expressions: {
+      condition: (expression, value) => host.expressions.evaluateCondition(expression, value, {}, site),
+      evaluate: (expression, input) => host.expressions.evaluate(expression, input ?? null, {}, site),
+    },
+  });
 }
 
 /** `schedule:<namespace>/<name>:<due instant or event-<inbox seq>>`: the same due start always gets the same id. */
