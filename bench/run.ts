@@ -12,6 +12,7 @@ const BENCHMARKS = {
   'durable-steps': async () => (await import('./durable-steps.bench.js')).benchDurableSteps(),
   rebuild: async () => (await import('./rebuild.bench.js')).benchRebuild(),
   'parked-memory': async () => (await import('./parked-memory.bench.js')).benchParkedMemory(),
+  jq: async () => (await import('./jq.bench.js')).benchJq(),
 } as const satisfies Record<string, () => Promise<void>>;
 
 type BenchmarkName = keyof typeof BENCHMARKS;

@@ -4,6 +4,7 @@ import { formatProblem, problemOfError } from './command-problem.js';
 import { controlCommands } from './commands/control.js';
 import { deployCommand } from './commands/deploy.js';
 import { historyCommand } from './commands/history.js';
+import { jqCommand } from './commands/jq.js';
 import { listCommand } from './commands/list.js';
 import { publishCommand } from './commands/publish.js';
 import { runCommand } from './commands/run.js';
@@ -33,7 +34,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const schedule = (run: CommandRun) => {
     scheduled = run;
   };
-  for (const register of [runCommand, validateCommand, deployCommand, startCommand, workerCommand, statusCommand, listCommand, historyCommand, stateCommand, verifyCommand, controlCommands, publishCommand]) {
+  for (const register of [runCommand, validateCommand, deployCommand, startCommand, workerCommand, statusCommand, listCommand, historyCommand, stateCommand, verifyCommand, controlCommands, publishCommand, jqCommand]) {
     register(program, schedule);
   }
   try {

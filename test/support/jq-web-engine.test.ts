@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Json } from '../model/json.js';
-import { JqCompileError, JqRuntimeError } from './jq-engine.js';
+import type { Json } from '../../src/model/json.js';
+import { JqCompileError, JqRuntimeError } from '../../src/expressions/jq-engine.js';
 import { createJqWebEngine, referencedVariables } from './jq-web-engine.js';
 
 const jq = await createJqWebEngine();

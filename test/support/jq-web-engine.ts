@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
-import type { Json } from '../model/json.js';
-import { toError } from '../model/problems.js';
-import { type CompiledJq, type JqEngine, type JqEvaluateOptions, JqCompileError, JqRuntimeError } from './jq-engine.js';
+import type { Json } from '../../src/model/json.js';
+import { toError } from '../../src/model/problems.js';
+import { type CompiledJq, type JqEngine, type JqEvaluateOptions, JqCompileError, JqRuntimeError } from '../../src/expressions/jq-engine.js';
 
 /**
- * jq 1.7 (jq's own C code compiled to WebAssembly by `jq-web`). Faithful but about 1 ms per evaluation: it cannot
- * keep a compiled program, so `compile` checks the program once and `evaluate` re-runs jq's `main()` each time.
- * A compiled jq in TypeScript replaces it behind the same interface (issue 4).
+ * jq 1.7 (jq's own C code compiled to WebAssembly by `jq-web`, a dev dependency): the reference the compiled jq is
+ * checked against (test/jq/differential.test.ts) and benchmarked against (bench/jq.bench.ts). About 1 ms per
+ * evaluation: it cannot keep a compiled program, so `compile` checks the program once and `evaluate` re-runs jq's
+ * `main()` each time. It was the engine's jq until the compiled one replaced it.
  */
 interface JqWeb {
   raw(input: string, filter: string, flags: string[]): string | undefined;
