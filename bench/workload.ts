@@ -61,7 +61,7 @@ export interface OpenBenchEngineOptions extends Omit<EngineOptions, 'store' | 'f
   /** Wraps the store before the engine gets it (to observe claim releases, say). */
   readonly wrapStore?: (store: Store) => Store;
   /** Told the size of every group commit (how many appends one transaction carried). */
-  readonly onCommit?: (batch: { readonly appends: number }) => void;
+  readonly onCommit?: (batch: { readonly appends: number; readonly starts: number }) => void;
 }
 
 /** A fresh SQLite file in a temp dir, an engine on it with the `noop` function registered. */

@@ -95,7 +95,7 @@ test('items enqueued while a batch is being committed go into the next batch', a
 test('maxBatchSize splits a large burst into several transactions', async () => {
   const { batches, flush } = doubling();
   const sizes: number[] = [];
-  const commits = new GroupCommit<number, number>({ flush, maxBatchSize: 2, onFlushed: ({ size }) => sizes.push(size) });
+  const commits = new GroupCommit<number, number>({ flush, maxBatchSize: 2, onFlushed: (batch) => sizes.push(batch.length) });
   await Promise.all([1, 2, 3, 4, 5].map((n) => commits.enqueue(n)));
   assert.deepEqual(batches, [[1, 2], [3, 4], [5]]);
   assert.deepEqual(sizes, [2, 2, 1]);

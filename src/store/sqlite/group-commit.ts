@@ -17,7 +17,7 @@ export interface GroupCommitOptions<I, O> {
    */
   readonly flush: (batch: readonly I[]) => readonly Settled<O>[] | Promise<readonly Settled<O>[]>;
   /** Called after each committed batch (metrics, tests). */
-  readonly onFlushed?: (batch: { readonly size: number }) => void;
+  readonly onFlushed?: (batch: readonly I[]) => void;
   /** The most items one transaction takes; the rest wait for the next. @default 1_000 */
   readonly maxBatchSize?: number;
 }
@@ -106,7 +106,7 @@ export class GroupCommit<I, O> {
       return;
     }
     try {
-      this.#onFlushed?.({ size: batch.length });
+      this.#onFlushed?.(batch.map((pending) => pending.item));
     } catch {
       // A throwing observer must not turn committed writes into failures; the batch is durable either way.
     }

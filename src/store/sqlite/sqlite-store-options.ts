@@ -16,8 +16,11 @@ export interface SqliteStoreOptions {
   readonly blobThresholdBytes?: number;
   /** How long a write waits for another process's transaction before failing with SQLITE_BUSY. @default 5_000 */
   readonly busyTimeoutMs?: number;
-  /** Called after each group commit with the number of appends it made durable (batch-size metrics, tests). */
-  readonly onCommit?: (batch: { readonly appends: number }) => void;
+  /**
+   * Called after each group commit with what it made durable: appends, and new executions (`starts`) (batch-size
+   * metrics, tests).
+   */
+  readonly onCommit?: (batch: { readonly appends: number; readonly starts: number }) => void;
 }
 
 export interface ResolvedSqliteStoreOptions {
@@ -27,7 +30,7 @@ export interface ResolvedSqliteStoreOptions {
   readonly maxHistoryEvents: number;
   readonly blobThresholdBytes: number;
   readonly busyTimeoutMs: number;
-  readonly onCommit: ((batch: { readonly appends: number }) => void) | undefined;
+  readonly onCommit: ((batch: { readonly appends: number; readonly starts: number }) => void) | undefined;
 }
 
 const MIB = 1024 * 1024;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { newExecution, row, storeContract } from '../../../test/contracts/store-contract.js';
-import { LeaseLostError, StoreConflictError, StoreLimitError } from '../errors.js';
+import { ExecutionExistsError, LeaseLostError, StoreConflictError, StoreLimitError } from '../errors.js';
 import type { Store } from '../store.js';
 import { SchemaVersionError } from './migration-errors.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -177,9 +177,10 @@ test('sqlite store: a payload over maxPayloadBytes leaves no row on disk and say
 test('sqlite store: appends of one tick share one transaction; a stale or over-limit one fails alone', async (t) => {
   const path = newPath();
   const commits: number[] = [];
-  const store = open(t, { path, maxPayloadBytes: 100, onCommit: ({ appends }) => commits.push(appends) });
+  const store = open(t, { path, maxPayloadBytes: 100, onCommit: ({ appends, starts }) => commits.push(appends + starts) });
   const ids = Array.from({ length: 10 }, (_, i) => `e${i}`);
-  for (const id of ids) await store.createExecution(newExecution(id), [row(1, 'WorkflowStarted')]);
+  await Promise.all(ids.map((id) => store.createExecution(newExecution(id), [row(1, 'WorkflowStarted')])));
+  assert.deepEqual(commits.splice(0), [10], 'executions created in one tick share one transaction too');
   const outcomes = await Promise.allSettled([
     ...ids.map((executionId) => store.append({ executionId, expectedSeq: 1, events: [row(2)] })),
     store.append({ executionId: 'e0', expectedSeq: 1, events: [row(2, 'TaskFaulted')] }),
@@ -193,6 +194,21 @@ test('sqlite store: appends of one tick share one transaction; a stale or over-l
   assert.deepEqual((await store.readEvents({ executionId: 'e0' })).map((e) => e.type), ['WorkflowStarted', 'TaskCompleted']);
   assert.equal((await store.getExecution('e1'))?.seq, 2);
   assert.equal((await store.getExecution('e2'))?.seq, 3);
+});
+
+test('sqlite store: a start whose id is taken fails alone in its batch; the claim comes with the creation', async (t) => {
+  const store = open(t, { path: newPath() });
+  const claim = { owner: 'w1', leaseMs: 30_000, now: 1_000 };
+  const outcomes = await Promise.allSettled([
+    store.createExecution(newExecution('a'), [row(1, 'WorkflowStarted')], claim),
+    store.createExecution(newExecution('a'), [row(1, 'WorkflowStarted')], claim),
+    store.createExecution(newExecution('b'), [row(1, 'WorkflowStarted')]),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.ok(outcomes[1]?.status === 'rejected' && outcomes[1].reason instanceof ExecutionExistsError);
+  assert.equal(outcomes[0]?.status === 'fulfilled' ? outcomes[0].value?.owner : undefined, 'w1');
+  assert.equal((await store.getExecution('a'))?.claim?.epoch, 1);
+  assert.equal((await store.getExecution('b'))?.claim, undefined);
 });
 
 test('sqlite store: an append resolves once its events are committed and visible to another connection', async (t) => {

@@ -1,5 +1,5 @@
 import { ExecutionExistsError, ExecutionNotFoundError } from '../errors.js';
-import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, ExecutionCommand, Store } from '../store.js';
+import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, EventRow, ExecutionCommand, NewExecution, Store } from '../store.js';
 import { appendOne, leaseLost, writeEvents } from './append-events.js';
 import { groupAppends } from './append-groups.js';
 import { GroupCommit, type Settled, settle } from './group-commit.js';
@@ -16,10 +16,23 @@ export type { SqliteStoreOptions } from './sqlite-store-options.js';
 const MIGRATIONS = new URL('./migrations/', import.meta.url);
 const LAST_SEQ = Number.MAX_SAFE_INTEGER;
 
+/** What a group commit writes: an append, or a new execution (with its first events and maybe its claim). */
+type WriteItem = AppendItem | CreateItem;
+interface AppendItem {
+  readonly kind: 'append';
+  readonly input: AppendInput;
+}
+interface CreateItem {
+  readonly kind: 'create';
+  readonly execution: NewExecution;
+  readonly events: readonly EventRow[];
+  readonly claim?: ClaimInput;
+}
+
 /**
  * The embedded back end: one SQLite file in WAL mode, shared safely by several processes. Claims and appends run in
  * `BEGIN IMMEDIATE` transactions, so two processes never both claim an execution and a fenced append checks the
- * claim under the write lock. Appends are group-committed: one transaction per event-loop turn.
+ * claim under the write lock. Appends and new executions are group-committed: one transaction per event-loop turn.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const resolved = resolveSqliteStoreOptions(options);
@@ -33,23 +46,37 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw error;
   }
 
-  // Nested in the batch transaction, better-sqlite3 runs this under a SAVEPOINT: a failed item rolls back alone.
+  // Nested in the batch transaction, better-sqlite3 runs these under a SAVEPOINT: a failed item rolls back alone.
   const appendItem = db.transaction((input: AppendInput) => appendOne(sql, resolved, input));
-  const appendBatch = db.transaction((batch: readonly AppendInput[]) => {
-    const outcomes: Settled<AppendResult>[] = new Array<Settled<AppendResult>>(batch.length);
-    for (const group of groupAppends(batch)) {
+  const createItem = db.transaction((item: CreateItem): Claim | undefined => createOne(item));
+  /**
+   * One transaction per batch: the new executions first (an execution's appends can only follow its creation, and
+   * each caller's items keep their order), then the appends, chained ones of one execution merged.
+   */
+  const writeBatch = db.transaction((batch: readonly WriteItem[]) => {
+    const outcomes: Settled<AppendResult | Claim | undefined>[] = new Array<Settled<AppendResult | Claim | undefined>>(batch.length);
+    const appendIndexes: number[] = [];
+    batch.forEach((item, index) => {
+      if (item.kind === 'create') outcomes[index] = settle(() => createItem(item));
+      else appendIndexes.push(index);
+    });
+    const appends = appendIndexes.map((index) => (batch[index] as AppendItem).input);
+    for (const group of groupAppends(appends)) {
       const whole = group.items.length > 1 ? settle(() => appendItem(group.merged)) : undefined;
-      for (const index of group.items) {
-        const input = batch[index] as AppendInput;
-        outcomes[index] =
+      for (const position of group.items) {
+        const input = appends[position] as AppendInput;
+        outcomes[appendIndexes[position] as number] =
           whole?.ok === true ? { ok: true, value: { seq: input.events.at(-1)?.seq ?? input.expectedSeq } } : settle(() => appendItem(input));
       }
     }
     return outcomes;
   });
-  const commits = new GroupCommit<AppendInput, AppendResult>({
-    flush: (batch) => appendBatch.immediate(batch),
-    onFlushed: ({ size }) => resolved.onCommit?.({ appends: size }),
+  const commits = new GroupCommit<WriteItem, AppendResult | Claim | undefined>({
+    flush: (batch) => writeBatch.immediate(batch),
+    onFlushed: (batch) => {
+      const starts = batch.filter((item) => item.kind === 'create').length;
+      resolved.onCommit?.({ appends: batch.length - starts, starts });
+    },
   });
 
   const takeClaim = (executionId: string, input: ClaimInput): Claim | undefined => {
@@ -64,16 +91,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       .map(({ id }) => takeClaim(id, input))
       .filter((claim): claim is Claim => claim !== undefined),
   );
-  const createExecution = db.transaction(
-    (execution: Parameters<Store['createExecution']>[0], events: Parameters<Store['createExecution']>[1], claim?: ClaimInput): Claim | undefined => {
-      if (!sql.executions.insert(execution)) throw new ExecutionExistsError(execution.executionId);
-      const seq = writeEvents(sql, resolved, { executionId: execution.executionId, head: 0, expectedSeq: 0, events });
-      const last = events.at(-1);
-      if (last !== undefined) sql.executions.setHead.run({ id: execution.executionId, seq, updatedAt: last.at, status: null });
-      // Claimed in the same transaction: a new execution costs one commit, not two.
-      return claim === undefined ? undefined : takeClaim(execution.executionId, claim);
-    },
-  );
+  const createOne = ({ execution, events, claim }: CreateItem): Claim | undefined => {
+    if (!sql.executions.insert(execution)) throw new ExecutionExistsError(execution.executionId);
+    const seq = writeEvents(sql, resolved, { executionId: execution.executionId, head: 0, expectedSeq: 0, events });
+    const last = events.at(-1);
+    if (last !== undefined) sql.executions.setHead.run({ id: execution.executionId, seq, updatedAt: last.at, status: null });
+    // Claimed in the same transaction: a new execution costs one commit, not two.
+    return claim === undefined ? undefined : takeClaim(execution.executionId, claim);
+  };
   const takeCommand = db.transaction((token: ClaimToken): ExecutionCommand | undefined => {
     const row = sql.executions.get.get(token.executionId);
     if (row === undefined) throw new ExecutionNotFoundError(token.executionId);
@@ -112,11 +137,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async createExecution(execution, events, claim) {
       ensureOpen();
-      return createExecution.immediate(execution, events, claim);
+      // Group-committed with the appends of the same tick: starts cost a share of a commit, not one each.
+      return (await commits.enqueue({ kind: 'create', execution, events, ...(claim === undefined ? {} : { claim }) })) as Claim | undefined;
     },
     async append(input) {
       ensureOpen();
-      return commits.enqueue(input);
+      return (await commits.enqueue({ kind: 'append', input })) as AppendResult;
     },
     async readEvents({ executionId, fromSeq = 1, toSeq = LAST_SEQ }) {
       ensureOpen();
