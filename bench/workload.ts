@@ -23,8 +23,8 @@ export const STEPS_PER_WORKFLOW = 3;
 /**
  * One step per item of `[range(0; .n)]`. The history is 3n + 4 events: WorkflowStarted, the loop's TaskStarted,
  * then TaskStarted, EffectCompleted and TaskCompleted per item, then the loop's TaskCompleted and WorkflowCompleted.
- * The step's `with` is a constant so no jq runs per item: jq-web's ~1 ms per evaluation would hide the history's
- * own costs (reading, replaying, recording).
+ * The step's `with` is a constant so no jq runs per item: the measure is the history's own costs (reading,
+ * replaying, recording).
  */
 export const LOOP_YAML = `
 document: { dsl: '1.0.3', namespace: bench, name: loop, version: '1.0.0' }
