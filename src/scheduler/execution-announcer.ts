@@ -19,7 +19,10 @@ export function announceEvent(
   visits: TaskVisits,
 ): void {
   const { emitter } = target;
-  for (const lifecycle of lifecycleEventsFor(event, execution, target.newId)) target.lifecycleBus.publish(lifecycle);
+  // Built only when someone listens: each lifecycle event costs a uuid and an ISO timestamp.
+  if (target.lifecycleBus.listenerCount > 0) {
+    for (const lifecycle of lifecycleEventsFor(event, execution, target.newId)) target.lifecycleBus.publish(lifecycle);
+  }
   const base = { executionId: execution.executionId, at: event.at };
   const taskOf = (key: string) => {
     const visit = visits.get(visitOf(key));
