@@ -25,6 +25,7 @@ import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfStat
 import { type VerifyReport, verifyExecutions } from './history-checks.js';
 import { disabledEffects, frozenClock } from './rebuild-ports.js';
 import { type ScheduleHost, fireDueSchedules } from './schedules.js';
+import { snapshotsDroppedBy } from './snapshot-retention.js';
 import type { EngineEventMap } from './engine-events.js';
 
 export interface StartOptions {
@@ -576,7 +577,9 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
    */
   async #snapshot(executionId: string, seq: number): Promise<void> {
     const state = await this.getExecution(executionId, { atSeq: seq });
-    if (state !== undefined) await this.#deps.store.putSnapshot({ executionId, seq, state: JSON.stringify(state) });
+    if (state === undefined) return;
+    const dropSeqs = snapshotsDroppedBy(seq, this.#deps.snapshotEvery);
+    await this.#deps.store.putSnapshot({ executionId, seq, state: JSON.stringify(state) }, { dropSeqs });
   }
 
   /** Renews the claim of a run in memory and applies any command another process sent; a lost claim stops the run. */

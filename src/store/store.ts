@@ -61,8 +61,11 @@ export interface Store {
   /** Takes the pending command of an execution the caller has claimed (clearing it). */
   takeCommand(claim: ClaimToken): Promise<ExecutionCommand | undefined>;
 
-  /** Keeps the folded state at `seq`; storing a snapshot at an existing `seq` replaces it. */
-  putSnapshot(snapshot: Snapshot): Promise<void>;
+  /**
+   * Keeps the folded state at `seq`; storing a snapshot at an existing `seq` replaces it. `dropSeqs` names older
+   * snapshots of the same execution to delete in the same write (the engine's retention policy).
+   */
+  putSnapshot(snapshot: Snapshot, options?: { readonly dropSeqs?: readonly number[] }): Promise<void>;
   /** The latest snapshot at or before `atSeq` (default: the latest). */
   getSnapshot(executionId: string, atSeq?: number): Promise<Snapshot | undefined>;
 

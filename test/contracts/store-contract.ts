@@ -501,6 +501,16 @@ function snapshotAndBlobCases(withStore: WithStore): void {
     assert.equal(await store.getSnapshot('nobody'), undefined);
   });
 
+  withStore('putSnapshot drops the named older snapshots of that execution in the same write', async (store) => {
+    await start(store, 'e1');
+    for (const seq of [10, 20, 30]) await store.putSnapshot({ executionId: 'e1', seq, state: `{"at":${seq}}` });
+    await store.putSnapshot({ executionId: 'e2', seq: 20, state: '{"of":"e2"}' });
+    await store.putSnapshot({ executionId: 'e1', seq: 40, state: '{"at":40}' }, { dropSeqs: [20, 30, 99] });
+    assert.equal((await store.getSnapshot('e1', 39))?.seq, 10, 'the nearest older snapshot left is 10');
+    assert.equal((await store.getSnapshot('e1'))?.seq, 40);
+    assert.equal((await store.getSnapshot('e2'))?.seq, 20, 'another execution keeps its own');
+  });
+
   withStore('putBlob stores content once under its hash; a second put is a no-op', async (store) => {
     const content = `{"big":"${'x'.repeat(1_000)}","a":1}`;
     await store.putBlob('h1', content);

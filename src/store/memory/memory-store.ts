@@ -231,9 +231,10 @@ export function createMemoryStore(): Store {
       delete found.command;
       return command;
     },
-    async putSnapshot(snapshot) {
+    async putSnapshot(snapshot, options = {}) {
       open();
-      const list = (snapshots.get(snapshot.executionId) ?? []).filter((s) => s.seq !== snapshot.seq);
+      const dropped = new Set([snapshot.seq, ...(options.dropSeqs ?? [])]);
+      const list = (snapshots.get(snapshot.executionId) ?? []).filter((s) => !dropped.has(s.seq));
       list.push(snapshot);
       list.sort((a, b) => a.seq - b.seq);
       snapshots.set(snapshot.executionId, list);

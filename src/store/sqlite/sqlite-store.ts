@@ -1,5 +1,5 @@
 import { ExecutionExistsError, ExecutionNotFoundError } from '../errors.js';
-import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, EventRow, ExecutionCommand, NewExecution, Store } from '../store.js';
+import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, EventRow, ExecutionCommand, NewExecution, Snapshot, Store } from '../store.js';
 import { appendOne, leaseLost, writeEvents } from './append-events.js';
 import { groupAppends } from './append-groups.js';
 import { GroupCommit, type Settled, settle } from './group-commit.js';
@@ -99,6 +99,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     // Claimed in the same transaction: a new execution costs one commit, not two.
     return claim === undefined ? undefined : takeClaim(execution.executionId, claim);
   };
+  const putSnapshot = db.transaction(({ executionId, seq, state }: Snapshot, dropSeqs: readonly number[]) => {
+    for (const dropped of dropSeqs) sql.snapshots.delete.run({ executionId, seq: dropped });
+    sql.snapshots.upsert.run({ executionId, seq, state });
+  });
   const takeCommand = db.transaction((token: ClaimToken): ExecutionCommand | undefined => {
     const row = sql.executions.get.get(token.executionId);
     if (row === undefined) throw new ExecutionNotFoundError(token.executionId);
@@ -217,9 +221,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const changed = from === undefined ? sql.schedules.insert.run({ key, to }) : sql.schedules.advance.run({ key, from, to });
       return changed.changes === 1;
     },
-    async putSnapshot({ executionId, seq, state }) {
+    async putSnapshot(snapshot, options = {}) {
       ensureOpen();
-      sql.snapshots.upsert.run({ executionId, seq, state });
+      putSnapshot(snapshot, options.dropSeqs ?? []);
     },
     async getSnapshot(executionId, atSeq = LAST_SEQ) {
       ensureOpen();

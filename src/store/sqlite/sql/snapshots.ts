@@ -4,6 +4,7 @@ import type { Snapshot } from '../../store.js';
 export interface SnapshotStatements {
   readonly upsert: Statement<Snapshot>;
   readonly latestAtOrBefore: Statement<{ executionId: string; atSeq: number }, Snapshot>;
+  readonly delete: Statement<{ executionId: string; seq: number }>;
 }
 
 /** Folded state per (execution, seq); a second put at the same seq replaces the state. */
@@ -17,5 +18,6 @@ export function prepareSnapshotStatements(db: Database): SnapshotStatements {
       `SELECT execution_id AS executionId, seq, state FROM snapshots
        WHERE execution_id = @executionId AND seq <= @atSeq ORDER BY seq DESC LIMIT 1`,
     ),
+    delete: db.prepare<{ executionId: string; seq: number }>('DELETE FROM snapshots WHERE execution_id = @executionId AND seq = @seq'),
   };
 }
