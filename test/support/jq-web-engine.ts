@@ -132,9 +132,10 @@ function compileMessage(error: unknown, source: string): string {
  * `jq: error (at <input>):` prefix. A non-string error value is shown as jq prints it: `{"a":1} (not a string)`.
  */
 function runtimeMessage(error: unknown): string {
-  const stderr = stderrOf(error).trim();
-  if (stderr === '') return toError(error).message;
-  const match = /^jq: error(?: \(at [^)]*\))?( \(not a string\))?: ([\s\S]*)$/.exec(stderr);
+  // Only the line end goes: an empty error message (`"" | error`) leaves `jq: error (at <unknown>): ` behind.
+  const stderr = stderrOf(error).replace(/\n+$/, '');
+  if (stderr.trim() === '') return toError(error).message;
+  const match = /^jq: error(?: \(at [^)]*\))?( \(not a string\))?: ?([\s\S]*)$/.exec(stderr);
   if (match === null) return stderr; // `halt_error` prints its message bare
   return match[1] === undefined ? (match[2] ?? '') : `${match[2] ?? ''} (not a string)`;
 }

@@ -3,7 +3,7 @@ import type { AssignOperator } from './ast.js';
 import { add, divide, modulo, multiply, subtract } from './builtins/arithmetic.js';
 import { deletePaths, getPath, setPath } from './builtins/indexing.js';
 import { isTruthy } from './builtins/values.js';
-import { BreakSignal, type Code, type Env, valueCode } from './environment.js';
+import { BreakSignal, type Code, type Env, newLabel, valueCode } from './environment.js';
 import { requirePath } from './paths.js';
 
 /**
@@ -64,13 +64,21 @@ function compileModify(left: Code, update: Code): Code {
 
 const NO_OUTPUT = Symbol('no output');
 
-/** The first output of `code`, stopping it there (as `label $out | … | ., break $out` does). */
+/**
+ * The first output of `code`, stopping it there (as `label $out | … | ., break $out` does in jq's `_modify`: one
+ * label per path, so the label numbers `try … catch .` sees of a break stay jq's).
+ */
 export function firstOutput(code: Code): (input: Json, env: Env) => Json | typeof NO_OUTPUT {
   const single = code.single;
-  if (single !== undefined) return single;
+  if (single !== undefined) {
+    return (input, env) => {
+      env.run.labels++;
+      return single(input, env);
+    };
+  }
   return (input, env) => {
     let out: Json | typeof NO_OUTPUT = NO_OUTPUT;
-    const token = {};
+    const token = newLabel(env.run);
     try {
       code.run(input, env, (value) => {
         out = value;

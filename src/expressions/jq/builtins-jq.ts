@@ -106,8 +106,8 @@ def nth($n; f):
   else label $out | foreach f as $item ($n + 1; . - 1; if . <= 0 then $item, break $out else empty end) end;
 def first: .[0];
 def last: .[-1];
-def all(generator; condition): isempty(first(generator | condition and empty));
-def any(generator; condition): isempty(first(generator | condition or empty)) | not;
+def all(generator; condition): isempty(generator | condition and empty);
+def any(generator; condition): isempty(generator | condition or empty) | not;
 def all(condition): all(.[]; condition);
 def any(condition): any(.[]; condition);
 def all: all(.[]; .);

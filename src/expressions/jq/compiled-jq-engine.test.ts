@@ -61,6 +61,17 @@ const outputCases: { name: string; source: string; input?: Json; variables?: Rec
     { name: 'halt keeps the outputs so far', source: '1, 2, halt, 3', expected: [1, 2] },
     { name: 'to_entries and from_entries', source: 'to_entries, (to_entries | from_entries), with_entries(.value += 1)', input: { a: 1 }, expected: [[{ key: 'a', value: 1 }], { a: 1 }, { a: 2 }] },
     { name: 'string formats', source: '@base64 "x\\(.)", @json, @text', input: 'a', expected: ['xYQ==', '"a"', 'a'] },
+    { name: 'an object key is checked when its pair is inserted: no value, no error', source: '[{(.a): empty}], (try {(.a): error("v")} catch .)', expected: [[], 'v'] },
+    { name: 'interpolations run right to left (the last failing one raises)', source: 'try "\\(error("a")) \\(error("b"))" catch .', expected: ['b'] },
+    { name: 'an index evaluates its key before its target', source: 'try error("t")[error("k")] catch .', expected: ['k'] },
+    { name: 'try catches a break with the label value (jq 1.7.1 raises breaks as errors)', source: '[label $a | try break $a catch .], [label $b | (try break $b), 1]', expected: [[{ __jq: 0 }], [1]] },
+    { name: 'labels are numbered as jq numbers them, builtins included', source: '[first(1), limit(1; 2), (label $a | try break $a catch .)]', expected: [[1, 2, { __jq: 2 }]] },
+    { name: '?// retries on an error downstream of the body', source: '[[3]] | (.[] as [$a] ?// [$b] | {$a, $b}) | if .a != null then error("x") else . end', expected: [{ a: null, b: 3 }] },
+    { name: 'foreach: an update with no output leaves null as the state', source: '[foreach (1,2,3) as $x (0; if $x == 2 then empty else . + $x end)]', expected: [[1, 3]] },
+    { name: 'reduce and foreach run the source on null after the first init output', source: '[reduce .[]? as $x (0, 10; . + $x)], [foreach .[]? as $x (0, 10; . + $x)]', input: [1, 2], expected: [[3, 10], [1, 3]] },
+    { name: 'last(empty) is null (jq 1.7.1 defines it with reduce)', source: '[last(empty)]', expected: [[null]] },
+    { name: '@base64d replaces a cut UTF-8 sequence as jq does', source: '@base64d', input: 'null', expected: ['\ufffd\ufffd'] },
+    { name: 'fromjson strips a BOM and rejects a malformed one', source: '("\\ufeff1" | fromjson), (try ("ｱ" | fromjson) catch .)', expected: [1, "Malformed BOM (while parsing 'ｱ')"] },
     { name: 'user definitions shadow builtins, builtins keep theirs', source: 'def map(f): "mine"; map(.), ({a: 1} | with_entries(.))', input: [1], expected: ['mine', { a: 1 }] },
   ];
 
@@ -84,6 +95,8 @@ const errorCases: { source: string; input?: Json; reason: string; value?: Json }
   { source: 'input', reason: 'No more inputs' },
   { source: '"ok" | halt_error', reason: 'ok', value: 'ok' },
   { source: '{"a": 1} | halt_error(1)', reason: '{"a":1}\n', value: { a: 1 } },
+  { source: 'try ("ab" * infinite) catch 1', reason: 'cannot allocate memory' },
+  { source: 'isempty("x" as $v ?// [$v] | .)', reason: 'Cannot index string with number' },
 ];
 
 for (const c of errorCases) {
@@ -114,6 +127,8 @@ const compileErrorCases = [
   { source: '.a | nope(1)', reason: /nope\/1 is not defined at line 1, column 6/ },
   { source: '.\n| break $out', reason: /label-out is not defined at line 2/ },
   { source: 'def f: g; f', reason: /g\/0 is not defined/ },
+  { source: '{($__loc__): 1}', reason: /Cannot use object \({"file":"<t...\) as object key/ },
+  { source: '{([[1], {}]): 1}', reason: /Cannot use array \(\[\[1\],{}\]\) as object key/ },
 ] as const;
 
 for (const c of compileErrorCases) {

@@ -6,7 +6,7 @@ import { nativeFunctions } from './builtins/native-functions.js';
 import { JQ_BUILTINS } from './builtins-jq.js';
 import { Compiler, type CompilerTables } from './compiler.js';
 import { BreakSignal, type Code, HaltSignal, pushEnv, Run, StepLimitError } from './environment.js';
-import { JqError, JqSyntaxError } from './errors.js';
+import { JqError, JqOutOfMemoryError, JqSyntaxError } from './errors.js';
 import { parseJq } from './parser.js';
 import { FunctionInfo, Scope } from './scope.js';
 
@@ -108,7 +108,9 @@ function runtimeError(source: string, error: unknown, outputs: readonly Json[]):
     const text = typeof error.value === 'string' ? error.value : `${toJsonText(error.value)}\n`;
     return new JqRuntimeError(source, text, error.value, outputs);
   }
-  if (error instanceof StepLimitError) return new JqRuntimeError(source, error.message, undefined, outputs);
+  if (error instanceof StepLimitError || error instanceof JqOutOfMemoryError) {
+    return new JqRuntimeError(source, error.message, undefined, outputs);
+  }
   if (error instanceof BreakSignal) return new JqRuntimeError(source, 'break used outside its label', undefined, outputs);
   if (error instanceof RangeError) {
     // The JavaScript stack (deep non-tail recursion) or a string/array past the engine's size limits.

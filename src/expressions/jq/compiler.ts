@@ -23,7 +23,9 @@ import { compileCall, selfCallEnter } from './calls.js';
 import { compileReduce, compileForeach, compileBind, compileLabel } from './control.js';
 import {
   BreakSignal,
+  caughtValue,
   type Code,
+  isCatchable,
   type Env,
   type Filter,
   makeCode,
@@ -160,7 +162,7 @@ export class Compiler {
         if (depth === undefined) throw this.error(node.at, '$*label-' + node.name + ' is not defined');
         const distance = scope.depth - depth;
         const run: Filter = (_input, env) => {
-          throw BreakSignal.to(upEnv(env, distance).value as object);
+          throw BreakSignal.to(upEnv(env, distance).value as Json);
         };
         return makeCode(run, () => (input, _path, env, emit) => run(input, env, (value) => emit(value, null)));
       }
@@ -178,13 +180,19 @@ export class Compiler {
     if (singles.every((single) => single !== undefined)) {
       const [a, b, c] = singles;
       if (args.length === 1) return singleCode((input, env) => native(input, (a as SingleFilter)(input, env)));
+      // The last argument first, as in the general case below.
       if (args.length === 2) {
-        return singleCode((input, env) => native(input, (a as SingleFilter)(input, env), (b as SingleFilter)(input, env)));
+        return singleCode((input, env) => {
+          const y = (b as SingleFilter)(input, env);
+          return native(input, (a as SingleFilter)(input, env), y);
+        });
       }
       if (args.length === 3) {
-        return singleCode((input, env) =>
-          native(input, (a as SingleFilter)(input, env), (b as SingleFilter)(input, env), (c as SingleFilter)(input, env)),
-        );
+        return singleCode((input, env) => {
+          const z = (c as SingleFilter)(input, env);
+          const y = (b as SingleFilter)(input, env);
+          return native(input, (a as SingleFilter)(input, env), y, z);
+        });
       }
     }
     const count = args.length;
@@ -262,9 +270,13 @@ export class Compiler {
       format === undefined ? (typeof value === 'string' ? value : toJsonText(value)) : applyFormat(format, value);
     if (parts.every((part) => typeof part === 'string' || part.single !== undefined)) {
       const pieces = parts.map((part) => (typeof part === 'string' ? part : (part.single as SingleFilter)));
+      // Right to left, as jq evaluates the parts: when two fail, the last one's error is the one raised.
       return singleCode((input, env) => {
         let out = '';
-        for (const piece of pieces) out += typeof piece === 'string' ? piece : text(piece(input, env));
+        for (let i = pieces.length - 1; i >= 0; i--) {
+          const piece = pieces[i] as string | SingleFilter;
+          out = (typeof piece === 'string' ? piece : text(piece(input, env))) + out;
+        }
         return out;
       });
     }
@@ -294,18 +306,30 @@ export class Compiler {
     const targetSingle = target.single;
     if (targetSingle !== undefined && node.key.kind === 'literal' && typeof node.key.value === 'string') {
       const name = node.key.value;
-      const get = (value: Json): Json => {
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-          return Object.prototype.hasOwnProperty.call(value, name) ? (value[name] as Json) : null;
-        }
-        return indexValue(value, name);
-      };
+      // JSON values never hold undefined, so for a name Object.prototype lacks a plain load decides membership
+      // (the own-property check costs more than the rest of `.a`).
+      const get =
+        name in Object.prototype
+          ? (value: Json): Json => {
+              if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+                return Object.prototype.hasOwnProperty.call(value, name) ? (value[name] as Json) : null;
+              }
+              return indexValue(value, name);
+            }
+          : (value: Json): Json => {
+              if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value[name] ?? null;
+              return indexValue(value, name);
+            };
       if (node.target.kind === 'identity') return singleCode(get, paths);
       return singleCode((input, env) => get(targetSingle(input, env)), paths);
     }
     const keySingle = key.single;
     if (targetSingle !== undefined && keySingle !== undefined) {
-      return singleCode((input, env) => indexValue(targetSingle(input, env), keySingle(input, env)), paths);
+      // jq evaluates the key first (it is the outer loop).
+      return singleCode((input, env) => {
+        const k = keySingle(input, env);
+        return indexValue(targetSingle(input, env), k);
+      }, paths);
     }
     return makeCode(
       (input, env, emit) => key.run(input, env, (k) => target.run(input, env, (value) => emit(indexValue(value, k)))),
@@ -337,10 +361,11 @@ export class Compiler {
 
   private compileIterate(target: Code): Code {
     const single = target.single;
+    const spread = single === undefined ? undefined : (input: Json, env: Env): readonly Json[] => iterateValues(single(input, env));
     const run: Filter =
-      single !== undefined
+      spread !== undefined
         ? (input, env, emit) => {
-            const values = iterateValues(single(input, env));
+            const values = spread(input, env);
             for (let i = 0; i < values.length; i++) emit(values[i] as Json);
           }
         : (input, env, emit) =>
@@ -348,10 +373,15 @@ export class Compiler {
               const values = iterateValues(value);
               for (let i = 0; i < values.length; i++) emit(values[i] as Json);
             });
-    return makeCode(run, () => {
-      const targetPaths = target.paths();
-      return (input, path, env, emit) => targetPaths(input, path, env, (value, p) => iterateStep(value, p, emit));
-    });
+    return makeCode(
+      run,
+      () => {
+        const targetPaths = target.paths();
+        return (input, path, env, emit) => targetPaths(input, path, env, (value, p) => iterateStep(value, p, emit));
+      },
+      undefined,
+      { spread },
+    );
   }
 
   private compileArray(body: Code | undefined): Code {
@@ -397,13 +427,15 @@ export class Compiler {
         const out: JsonObject = {};
         for (let i = 0; i < count; i++) {
           const entry = singles[i] as { key: SingleFilter; value: SingleFilter };
-          const key = checkKey(entry.key(input, env));
-          setKey(out, key, entry.value(input, env));
+          const key = entry.key(input, env);
+          const value = entry.value(input, env);
+          setKey(out, checkKey(key), value);
         }
         return out;
       });
     }
-    // The first entry is the outermost loop; in each entry the key is evaluated before the value.
+    // jq's gen_dictpair: the first entry is the outermost loop; in each entry the key is evaluated before the value,
+    // and the key is checked only when the pair is inserted (INSERT), so a bad key with an empty value is no error.
     return valueCode((input, env, emit) => {
       const keys: string[] = [];
       const values: Json[] = [];
@@ -416,8 +448,8 @@ export class Compiler {
           return;
         }
         entry.key.run(input, env, (key) => {
-          keys[index] = checkKey(key);
           entry.value.run(input, env, (value) => {
+            keys[index] = checkKey(key);
             values[index] = value;
             loop(index + 1);
           });
@@ -436,6 +468,13 @@ export class Compiler {
     if (ls !== undefined && rs !== undefined) {
       if (node.right.kind === 'literal') {
         const constant = node.right.value;
+        const withNumber = typeof constant === 'number' ? numberOperation(node.operator, constant) : undefined;
+        if (withNumber !== undefined) {
+          return singleCode((input, env) => {
+            const l = ls(input, env);
+            return typeof l === 'number' ? withNumber(l) : operation(l, constant);
+          });
+        }
         return singleCode((input, env) => operation(ls(input, env), constant));
       }
       return singleCode((input, env) => {
@@ -473,8 +512,8 @@ export class Compiler {
             isDownstream = false;
           });
         } catch (error) {
-          if (isDownstream || !(error instanceof JqError)) throw error;
-          if (handlerPaths !== undefined) handlerPaths(error.value, null, env, emit);
+          if (isDownstream || !isCatchable(error)) throw error;
+          if (handlerPaths !== undefined) handlerPaths(caughtValue(error), null, env, emit);
         }
       };
     });
@@ -486,3 +525,33 @@ export class Compiler {
   }
 }
 
+/**
+ * `x OP n` for a number x and a number literal n, as jq's generic operation would answer it: `.n > 1`, `.n * 2` in a
+ * loop skip the type dispatch. Undefined where NaN needs jq's ordering (NaN sorts below every number) or the
+ * operation has cases of its own (`%`, `/` by zero).
+ */
+function numberOperation(operator: BinaryNode['operator'], n: number): ((x: number) => Json) | undefined {
+  if (Number.isNaN(n)) return undefined;
+  switch (operator) {
+    case '+':
+      return (x) => x + n;
+    case '-':
+      return (x) => x - n;
+    case '*':
+      return (x) => x * n;
+    case '<':
+      return (x) => (Number.isNaN(x) ? true : x < n);
+    case '<=':
+      return (x) => (Number.isNaN(x) ? true : x <= n);
+    case '>':
+      return (x) => (Number.isNaN(x) ? false : x > n);
+    case '>=':
+      return (x) => (Number.isNaN(x) ? false : x >= n);
+    case '==':
+      return (x) => x === n;
+    case '!=':
+      return (x) => x !== n;
+    default:
+      return undefined;
+  }
+}

@@ -20,12 +20,16 @@ function constantValue(node: JqNode): Json | undefined {
   switch (node.kind) {
     case 'literal':
       return node.value;
+    case 'location':
+      // `$__loc__` is a constant object in jq (gen_loc_object), so `{($__loc__): 1}` fails to compile.
+      return { file: '<top-level>', line: node.line };
     case 'array': {
       if (node.body === undefined) return [];
       const elements: Json[] = [];
       const collect = (element: JqNode): boolean => {
         if (element.kind === 'comma') return collect(element.left) && collect(element.right);
-        const value = element.kind === 'literal' ? element.value : undefined;
+        // jq folds an array of constants (gen_const_array) after folding its elements: `[[1], {}]` is constant.
+        const value = constantValue(element);
         if (value === undefined) return false;
         elements.push(value);
         return true;

@@ -1,4 +1,5 @@
 import type { Json } from '../../model/json.js';
+import { JqError } from './errors.js';
 
 /**
  * The runtime shapes of compiled jq: every AST node becomes a {@link Code}, whose `run` pushes each output to a
@@ -16,10 +17,19 @@ export type PathFilter = (input: Json, path: Path | null, env: Env, emit: PathEm
 /** A node that always has exactly one output (or raises): `.a.b`, `{a: .x}`, `$x + 1`. Called without a callback. */
 export type SingleFilter = (input: Json, env: Env) => Json;
 
+/** What a {@link MaybeFilter} returns for "no output". */
+export const NONE: unique symbol = Symbol('no output');
+/** A node with at most one output (`select(.n > 1)`, `.a | select(…) | .b`), called without a callback. */
+export type MaybeFilter = (input: Json, env: Env) => Json | typeof NONE;
+
 export interface Code {
   readonly run: Filter;
   /** Present when the node has exactly one output: callers skip the callback. */
   readonly single: SingleFilter | undefined;
+  /** Present when the node has at most one output (always when `single` is). */
+  readonly maybe: MaybeFilter | undefined;
+  /** Present when the node's outputs are the elements of one array (`.items[]`): a pipe loops over it directly. */
+  readonly spread: ((input: Json, env: Env) => readonly Json[]) | undefined;
   /** The path-mode version (`path(f)`, assignments), compiled on first use: most programs never need it. */
   paths(): PathFilter;
 }
@@ -42,6 +52,8 @@ export class Closure {
 /** The state of one evaluation: the step budget and what `now` returns. */
 export class Run {
   steps = 0;
+  /** jq's `next_label`: each `label` run (also inside builtins jq writes with one) takes the next number. */
+  labels = 0;
   readonly root: Env;
   constructor(
     readonly maxSteps: number,
@@ -62,6 +74,14 @@ export function upEnv(env: Env, distance: number): Env {
   return current;
 }
 
+/**
+ * A fresh label token: jq's GENLABEL value `{"__jq": n}`. `break` raises it as an error, so `try … catch .` sees
+ * it and `?//` retries on it (jq 1.7.1 catches breaks like errors: see {@link BreakSignal}).
+ */
+export function newLabel(run: Run): { readonly __jq: number } {
+  return { __jq: run.labels++ };
+}
+
 /** Counts one step (a function call, a loop iteration); past the budget the evaluation stops for good. */
 export function tick(run: Run): void {
   if (++run.steps > run.maxSteps) throw new StepLimitError(run.maxSteps);
@@ -76,14 +96,16 @@ export class StepLimitError extends Error {
 }
 
 /**
- * Stops generators early: `break $label`, `limit`, `first`. Not a jq error (`try` lets it through). `token` names
- * the label invocation it unwinds to. Made with {@link BreakSignal.to}, which skips Error's constructor: capturing
- * a stack trace costs more than the rest of a `first(f)` (20 µs against 1 µs, measured 2025-11 on node 20).
+ * Stops generators early: `break $label`, `limit`, `first`. In jq 1.7.1 `break` is `error($label)`, so every
+ * error handler on the way sees it: `try` (and `?`) catch it with the label's `{"__jq": n}` as the error value,
+ * and `?//` moves to its next alternative; only the label itself ends it quietly. `token` is that label value
+ * (compared by identity). Made with {@link BreakSignal.to}, which skips Error's constructor: capturing a stack
+ * trace costs more than the rest of a `first(f)` (20 µs against 1 µs, measured 2025-11 on node 20).
  */
 export class BreakSignal extends Error {
-  declare readonly token: object;
+  declare readonly token: Json;
 
-  static to(token: object): BreakSignal {
+  static to(token: Json): BreakSignal {
     return Object.assign(Object.create(BreakSignal.prototype) as BreakSignal, { token });
   }
 }
@@ -104,9 +126,23 @@ export function nonPathFilter(run: Filter): PathFilter {
   return (input, _path, env, emit) => run(input, env, (value) => emit(value, null));
 }
 
-export function makeCode(run: Filter, paths: () => PathFilter, single?: SingleFilter): Code {
+export function makeCode(
+  run: Filter,
+  paths: () => PathFilter,
+  single?: SingleFilter,
+  shortcuts: { readonly maybe?: MaybeFilter; readonly spread?: (input: Json, env: Env) => readonly Json[] } = {},
+): Code {
   let cached: PathFilter | undefined;
-  return { run, single, paths: () => (cached ??= paths()) };
+  return { run, single, maybe: single ?? shortcuts.maybe, spread: shortcuts.spread, paths: () => (cached ??= paths()) };
+}
+
+/** A node with at most one output; in path mode it is not a path expression unless `paths` says otherwise. */
+export function maybeCode(maybe: MaybeFilter, paths?: () => PathFilter): Code {
+  const run: Filter = (input, env, emit) => {
+    const value = maybe(input, env);
+    if (value !== NONE) emit(value);
+  };
+  return makeCode(run, paths ?? (() => nonPathFilter(run)), undefined, { maybe });
 }
 
 /** A node with exactly one output; in path mode it is not a path expression unless `paths` says otherwise. */
@@ -118,4 +154,14 @@ export function singleCode(single: SingleFilter, paths?: () => PathFilter): Code
 /** A node that is not a path expression. */
 export function valueCode(run: Filter): Code {
   return makeCode(run, () => nonPathFilter(run));
+}
+
+/** Whether jq's error handlers (`try`, `?`, `?//`) see `error`: jq errors, and breaks (jq raises those as errors). */
+export function isCatchable(error: unknown): error is JqError | BreakSignal {
+  return error instanceof JqError || error instanceof BreakSignal;
+}
+
+/** The value `catch` receives for a {@link isCatchable} error. */
+export function caughtValue(error: JqError | BreakSignal): Json {
+  return error instanceof JqError ? error.value : error.token;
 }

@@ -28,3 +28,14 @@ export class JqSyntaxError extends Error {
     super(`${reason} at line ${line}, column ${column}`);
   }
 }
+
+/**
+ * A value too large to build (`"abc" * infinite`): jq 1.7.1 aborts with `cannot allocate memory`, which no `try`
+ * catches, so this is not a {@link JqError}.
+ */
+export class JqOutOfMemoryError extends Error {
+  override readonly name = 'JqOutOfMemoryError';
+  constructor() {
+    super('cannot allocate memory');
+  }
+}

@@ -2,15 +2,25 @@ import type { Json } from '../../model/json.js';
 import type { BinaryNode } from './ast.js';
 import { add, divide, modulo, multiply, subtract } from './builtins/arithmetic.js';
 import { compareValues, isTruthy, valuesEqual } from './builtins/values.js';
-import { type Code, type Filter, makeCode, type PathFilter, singleCode, valueCode } from './environment.js';
-import { JqError } from './errors.js';
+import {
+  caughtValue,
+  type Code,
+  type Filter,
+  isCatchable,
+  makeCode,
+  maybeCode,
+  NONE,
+  type PathFilter,
+  singleCode,
+  valueCode,
+} from './environment.js';
 
 /** The operators of jq's grammar as closures over their operands' code: `|`, `,`, `and`/`or`, `//`, `if`, `try`. */
 
 /**
  * `try body catch handler` with jq 1.7 semantics: only errors raised by the body are caught, never those raised
  * downstream of an output the body already emitted (they pass through, as jq's TRY_END re-raises them). After a
- * caught error the body produces nothing more.
+ * caught error the body produces nothing more. A `break` out of the body is caught too, as jq 1.7.1 does.
  */
 export function tryFilter(body: Filter, handler: Code | undefined): Filter {
   return (input, env, emit) => {
@@ -22,8 +32,8 @@ export function tryFilter(body: Filter, handler: Code | undefined): Filter {
         isDownstream = false;
       });
     } catch (error) {
-      if (isDownstream || !(error instanceof JqError)) throw error;
-      if (handler !== undefined) handler.run(error.value, env, emit);
+      if (isDownstream || !isCatchable(error)) throw error;
+      if (handler !== undefined) handler.run(caughtValue(error), env, emit);
     }
   };
 }
@@ -37,6 +47,26 @@ export function compilePipe(left: Code, right: Code): Code {
     return (input, path, env, emit) => leftPaths(input, path, env, (value, p) => rightPaths(value, p, env, emit));
   };
   if (ls !== undefined && rs !== undefined) return singleCode((input, env) => rs(ls(input, env), env), paths);
+  // At most one output on each side (`select(.n > 1) | .n * 2`): no callback per value.
+  const lm = left.maybe;
+  const rm = right.maybe;
+  if (lm !== undefined && rm !== undefined) {
+    return maybeCode((input, env) => {
+      const value = lm(input, env);
+      return value === NONE ? NONE : rm(value, env);
+    }, paths);
+  }
+  // `.items[] | select(…) | …`: a plain loop over the array.
+  const spread = left.spread;
+  if (spread !== undefined && rm !== undefined) {
+    return makeCode((input, env, emit) => {
+      const values = spread(input, env);
+      for (let i = 0; i < values.length; i++) {
+        const out = rm(values[i] as Json, env);
+        if (out !== NONE) emit(out);
+      }
+    }, paths);
+  }
   const rightRun = right.run;
   if (ls !== undefined) return makeCode((input, env, emit) => rightRun(ls(input, env), env, emit), paths);
   return makeCode((input, env, emit) => left.run(input, env, (value) => rightRun(value, env, emit)), paths);

@@ -1,28 +1,24 @@
 import type { Json } from '../../model/json.js';
 import type { JqNode, JqPattern } from './ast.js';
 import { indexValue } from './builtins/indexing.js';
-import { type Code, type Env, pushEnv } from './environment.js';
-import { JqError } from './errors.js';
+import { type Code, type Env, isCatchable, pushEnv } from './environment.js';
 
 /**
  * Destructuring for `as`, `reduce` and `foreach`: `. as [$a, {b: $c}] ?// $d | …`. Every variable of every
  * alternative is bound (null where the chosen alternative lacks it), in order of first appearance, one runtime
- * link each. With `?//`, an error while destructuring or in the body moves on to the next alternative (jq 1.7);
- * the last alternative's error propagates.
+ * link each. With `?//`, an error while destructuring, in the body or anywhere downstream of it (jq 1.7.1 keeps
+ * the alternative's fork point until the whole expression is done), and a `break` passing through (jq raises
+ * breaks as errors), moves on to the next alternative; outputs already given stand; the last alternative's error
+ * propagates.
  */
 
 type Destructure = (value: Json, env: Env, slots: Json[], next: () => void) => void;
-
-/** Whether the error in flight came from downstream (after the body emitted), which `?//` must not retry. */
-export interface DownstreamFlag {
-  isDownstream: boolean;
-}
 
 export interface CompiledBinding {
   /** The variables, in the order their runtime links are pushed. */
   readonly variables: readonly string[];
   /** Destructures `value` (every way the patterns allow) and runs `body` with the variables bound. */
-  bind(value: Json, env: Env, body: (env: Env) => void, flag: DownstreamFlag | undefined): void;
+  bind(value: Json, env: Env, body: (env: Env) => void): void;
 }
 
 export function patternVariables(patterns: readonly JqPattern[]): string[] {
@@ -63,14 +59,14 @@ export function compileBinding(patterns: readonly JqPattern[], compileKey: (node
   };
   return {
     variables,
-    bind(value, env, body, flag) {
+    bind(value, env, body) {
       const last = destructures.length - 1;
       for (let i = 0; i < last; i++) {
         try {
           attempt(destructures[i] as Destructure, value, env, body);
           return;
         } catch (error) {
-          if (!(error instanceof JqError) || flag?.isDownstream === true) throw error;
+          if (!isCatchable(error)) throw error;
         }
       }
       attempt(destructures[last] as Destructure, value, env, body);

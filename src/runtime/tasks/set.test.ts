@@ -55,3 +55,12 @@ test('set: an expression that fails at run time faults with an expression error 
   const state = await h.engine.getExecution(result.executionId);
   assert.equal(state?.tasks[0]?.status, 'faulted');
 });
+
+test("jq's now is the task's recorded start, in epoch seconds, and a rebuild later sees the same instant", async (t) => {
+  const h = await openHarness(t);
+  const startedAt = h.clock.now();
+  const result = await h.run(h.define([{ stamp: { set: { at: '${ now }', text: '${ now | todate }' } } }]));
+  assert.deepEqual(assertCompleted(result), { at: startedAt / 1000, text: new Date(startedAt).toISOString().replace('.000Z', 'Z') });
+  h.clock.advance(3_600_000);
+  await assertRebuildMatches(h.engine, result.executionId);
+});

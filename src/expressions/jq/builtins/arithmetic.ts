@@ -1,8 +1,8 @@
 import type { Json, JsonObject } from '../../../model/json.js';
-import { JqError } from '../errors.js';
+import { JqOutOfMemoryError } from '../errors.js';
 import { splitString } from './string-split.js';
 import { typeError, typeError2 } from './type-error.js';
-import { copyObject, isJsonObjectValue, setKey, valuesEqual } from './values.js';
+import { copyObject, isJsonObjectValue, mergeObjects, setKey, valuesEqual } from './values.js';
 
 /**
  * jq 1.7.1's arithmetic operators (f_plus, f_minus, f_multiply, f_divide, f_mod, f_negate in src/builtin.c), with
@@ -18,7 +18,7 @@ export function add(a: Json, b: Json): Json {
   if (Array.isArray(a)) {
     if (Array.isArray(b)) return a.length === 0 ? b : b.length === 0 ? a : a.concat(b);
   } else if (isJsonObjectValue(a) && isJsonObjectValue(b)) {
-    return { ...a, ...b };
+    return mergeObjects(a, b);
   }
   throw typeError2(a, b, 'cannot be added');
 }
@@ -34,7 +34,7 @@ export function subtract(a: Json, b: Json): Json {
 
 /**
  * The longest string `"s" * n` builds. jq allocates whatever is asked; a JS string cannot exceed ~2^29 code units,
- * so past this jq's later message (1.8's `Repeat string result too long`) is raised instead of a RangeError.
+ * so past this the evaluation stops as jq does when an allocation fails (`cannot allocate memory`, not catchable).
  */
 const MAX_REPEAT_LENGTH = 1 << 28;
 
@@ -42,7 +42,7 @@ function repeatString(text: string, count: number): Json {
   // jq 1.7.1: a negative or NaN count gives null; otherwise the count is truncated, so 0 ≤ n < 1 gives "".
   if (count < 0 || Number.isNaN(count)) return null;
   const times = Math.trunc(Math.min(count, 2 ** 31 - 1));
-  if (text.length * times > MAX_REPEAT_LENGTH) throw new JqError('Repeat string result too long');
+  if (text.length * times > MAX_REPEAT_LENGTH) throw new JqOutOfMemoryError();
   return text.repeat(times);
 }
 

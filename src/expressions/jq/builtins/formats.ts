@@ -4,6 +4,7 @@ import { toJsonText } from './json-text.js';
 import type { NativeFunctionTable } from './native-function.js';
 import { toStringValue } from './strings.js';
 import { typeError } from './type-error.js';
+import { decodeUtf8LikeJq } from './unicode.js';
 
 /**
  * jq's `format/1` and `@name` strings (f_format in src/builtin.c, jq 1.7.1). Strings are handled as UTF-8 bytes
@@ -12,7 +13,6 @@ import { typeError } from './type-error.js';
  */
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false });
 
 function csvLike(input: Json, name: 'csv' | 'tsv'): string {
   if (!Array.isArray(input)) {
@@ -109,7 +109,7 @@ function base64Decode(input: Json): string {
   if (count === 3) out.push((code >> 10) & 0xff, (code >> 2) & 0xff);
   else if (count === 2) out.push((code >> 4) & 0xff);
   else if (count === 1) throw typeError(text, 'trailing base64 byte found');
-  return decoder.decode(new Uint8Array(out));
+  return decodeUtf8LikeJq(new Uint8Array(out));
 }
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -147,7 +147,7 @@ function base32Decode(input: Json): string {
       out.push((value >> bits) & 0xff);
     }
   }
-  return decoder.decode(new Uint8Array(out));
+  return decodeUtf8LikeJq(new Uint8Array(out));
 }
 
 const FORMATS: Record<string, (input: Json) => string> = {

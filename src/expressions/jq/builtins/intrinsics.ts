@@ -7,6 +7,10 @@ import {
   type Filter,
   HaltSignal,
   makeCode,
+  maybeCode,
+  newLabel,
+  NONE,
+  type Run,
   type PathEmit,
   type PathFilter,
   singleCode,
@@ -37,9 +41,12 @@ export type Intrinsic = (args: readonly Code[], site: CallSite) => Code;
 
 const empty: Filter = () => undefined;
 
-/** Runs `body` until it calls `stop`; the stop unwinds only this invocation. */
-function stoppable(body: (stop: () => never) => void): void {
-  const token = {};
+/**
+ * Runs `body` until it calls `stop`; the stop unwinds only this invocation. It stands for the `label $out | … break
+ * $out` of jq's definition, so it takes a label number as jq does (seen by `try … catch .` of a break).
+ */
+function stoppable(run: Run, body: (stop: () => never) => void): void {
+  const token = newLabel(run);
   try {
     body(() => {
       throw BreakSignal.to(token);
@@ -108,19 +115,27 @@ function numeric(value: Json): number {
   return value;
 }
 
-/** `limit($n; f)` in either mode (jq 1.7.1): n > 0 stops after n outputs, 0 gives none, a negative n all of f. */
-function limited<T extends unknown[]>(n: Json, each: (emit: (...out: T) => void) => void, emit: (...out: T) => void): void {
+/**
+ * `limit($n; f)` in either mode, as jq 1.7.1 defines it: n > 0 is `label $out | foreach f as $item ($n; .-1;
+ * $item, if . <= 0 then break $out else empty end)` (so a count that is not a number fails at f's first output),
+ * 0 gives none, anything else (a negative number, null) all of f.
+ */
+function limited<T extends unknown[]>(
+  run: Run,
+  n: Json,
+  each: (emit: (...out: T) => void) => void,
+  emit: (...out: T) => void,
+): void {
   if (compareValues(n, 0) <= 0) {
     if (n !== 0) each(emit);
     return;
   }
-  if (typeof n !== 'number') subtract(n, 1); // jq's `. - 1` on the count raises its type error
-  let remaining = n as number;
-  stoppable((stop) =>
+  let remaining: Json = n;
+  stoppable(run, (stop) =>
     each((...out) => {
-      remaining -= 1;
+      remaining = typeof remaining === 'number' ? remaining - 1 : subtract(remaining, 1);
       emit(...out);
-      if (remaining <= 0) stop();
+      if (compareValues(remaining, 0) <= 0) stop();
     }),
   );
 }
@@ -159,19 +174,17 @@ export const intrinsics: Readonly<Record<string, Intrinsic>> = {
   'select/1': ([condition]) => {
     const c = condition as Code;
     const single = c.single;
+    const paths = (): PathFilter => (input, path, env, emit) =>
+      c.run(input, env, (value) => {
+        if (isTruthy(value)) emit(input, path);
+      });
+    if (single !== undefined) return maybeCode((input, env) => (isTruthy(single(input, env)) ? input : NONE), paths);
     return makeCode(
-      single !== undefined
-        ? (input, env, emit) => {
-            if (isTruthy(single(input, env))) emit(input);
-          }
-        : (input, env, emit) =>
-            c.run(input, env, (value) => {
-              if (isTruthy(value)) emit(input);
-            }),
-      () => (input, path, env, emit) =>
+      (input, env, emit) =>
         c.run(input, env, (value) => {
-          if (isTruthy(value)) emit(input, path);
+          if (isTruthy(value)) emit(input);
         }),
+      paths,
     );
   },
   'map/1': ([f]) => {
@@ -219,7 +232,7 @@ export const intrinsics: Readonly<Record<string, Intrinsic>> = {
     const code = f as Code;
     return makeCode(
       (input, env, emit) =>
-        stoppable((stop) =>
+        stoppable(env.run, (stop) =>
           code.run(input, env, (value) => {
             emit(value);
             stop();
@@ -228,7 +241,7 @@ export const intrinsics: Readonly<Record<string, Intrinsic>> = {
       () => {
         const fPaths = code.paths();
         return (input, path, env, emit) =>
-          stoppable((stop) =>
+          stoppable(env.run, (stop) =>
             fPaths(input, path, env, (value, p) => {
               emit(value, p);
               stop();
@@ -237,30 +250,27 @@ export const intrinsics: Readonly<Record<string, Intrinsic>> = {
       },
     );
   },
+  // jq 1.7.1: `def last(f): reduce f as $x (null; $x);`, so `last(empty)` is null.
   'last/1': ([f]) => {
     const code = f as Code;
     return makeCode(
       (input, env, emit) => {
-        let found = false;
         let last: Json = null;
         code.run(input, env, (value) => {
-          found = true;
           last = value;
         });
-        if (found) emit(last);
+        emit(last);
       },
       () => {
         const fPaths = code.paths();
         return (input, path, env, emit) => {
-          let found = false;
           let last: Json = null;
           let lastPath: readonly Json[] | null = null;
           fPaths(input, path, env, (value, p) => {
-            found = true;
             last = value;
             lastPath = p;
           });
-          if (found) emit(last, lastPath);
+          emit(last, lastPath);
         };
       },
     );
@@ -271,13 +281,13 @@ export const intrinsics: Readonly<Record<string, Intrinsic>> = {
     return makeCode(
       (input, env, emit) =>
         eachValue(n, input, env, (limit) =>
-          limited<[Json]>(limit, (out) => code.run(input, env, out), emit),
+          limited<[Json]>(env.run, limit, (out) => code.run(input, env, out), emit),
         ),
       () => {
         const fPaths = code.paths();
         return (input, path, env, emit) =>
           eachValue(n, input, env, (limit) =>
-            limited<[Json, readonly Json[] | null]>(limit, (out) => fPaths(input, path, env, out), emit),
+            limited<[Json, readonly Json[] | null]>(env.run, limit, (out) => fPaths(input, path, env, out), emit),
           );
       },
     );
@@ -286,7 +296,7 @@ export const intrinsics: Readonly<Record<string, Intrinsic>> = {
     const code = f as Code;
     return singleCode((input, env) => {
       let isEmpty = true;
-      stoppable((stop) =>
+      stoppable(env.run, (stop) =>
         code.run(input, env, () => {
           isEmpty = false;
           stop();

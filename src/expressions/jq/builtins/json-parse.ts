@@ -265,7 +265,11 @@ function withSource(message: string, text: string): JqError {
  * (while parsing 'abc')`.
  */
 export function parseJsonText(text: string): Json {
-  const values = new Reader().values(text);
+  // jv_parser_set_buf strips a UTF-8 BOM (EF BB BF); any other text whose first byte is EF (a first character in
+  // U+F000–U+FFFF) is a malformed BOM to jq.
+  const first = text.charCodeAt(0);
+  if (first >= 0xf000 && first !== 0xfeff) throw withSource('Malformed BOM', text);
+  const values = new Reader().values(first === 0xfeff ? text.slice(1) : text);
   try {
     const first = values.next();
     if (first.done === true) throw withSource('Expected JSON value', text);

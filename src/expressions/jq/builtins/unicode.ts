@@ -70,3 +70,62 @@ export function utf8Offsets(text: string): number[] {
   offsets[text.length] = bytes;
   return offsets;
 }
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** jq's `utf8_coding_length` for a lead byte: 1–4, 0 for a byte that never starts a sequence, -1 for a continuation. */
+function jqCodingLength(byte: number): number {
+  if (byte < 0x80) return 1;
+  if (byte <= 0xbf) return -1;
+  if (byte <= 0xc1) return 0;
+  if (byte <= 0xdf) return 2;
+  if (byte <= 0xef) return 3;
+  if (byte <= 0xf4) return 4;
+  return 0;
+}
+
+const FIRST_CODE_POINT = [0, 0, 0x80, 0x800, 0x10000];
+
+/**
+ * Bytes to a string as jq's `jv_string_sized` does it (`jvp_utf8_next`): every bad sequence becomes one U+FFFD,
+ * with jq's idea of a sequence's extent, which is not the WHATWG decoder's: a sequence cut short by the end takes
+ * all the remaining bytes, and an overlong or surrogate sequence is one replacement, not one per byte.
+ */
+export function decodeUtf8LikeJq(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    // Not valid UTF-8: replace the bad sequences one by one below.
+  }
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const first = bytes[i] as number;
+    let length = jqCodingLength(first);
+    let codePoint = -1;
+    if (length === 1) {
+      codePoint = first;
+    } else if (length <= 0) {
+      length = 1;
+    } else if (i + length > bytes.length) {
+      length = bytes.length - i;
+    } else {
+      codePoint = first & (0xff >> (length + 1));
+      for (let j = 1; j < length; j++) {
+        const byte = bytes[i + j] as number;
+        if (jqCodingLength(byte) !== -1) {
+          codePoint = -1;
+          length = j;
+          break;
+        }
+        codePoint = (codePoint << 6) | (byte & 0x3f);
+      }
+      if (codePoint < (FIRST_CODE_POINT[length] as number)) codePoint = -1;
+      if (codePoint >= 0xd800 && codePoint <= 0xdfff) codePoint = -1;
+      if (codePoint > 0x10ffff) codePoint = -1;
+    }
+    out += String.fromCodePoint(codePoint === -1 ? 0xfffd : codePoint);
+    i += length;
+  }
+  return out;
+}
