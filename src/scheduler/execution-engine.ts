@@ -15,15 +15,17 @@ import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
 import { ExecutionRun, type RunObserver, timeArgument } from '../runtime/execution-run.js';
 import { runWorkflow } from '../runtime/interpreter.js';
-import type { ChildResult, Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator, WorkflowEvents } from '../runtime/ports.js';
+import type { Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator, WorkflowEvents } from '../runtime/ports.js';
 import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError } from '../store/errors.js';
 import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store } from '../store/store.js';
+import { type ChildHost, cancelChildren, runChild } from './child-executions.js';
 import { DefinitionRegistry } from './definition-registry.js';
 import { durableInboxPort } from './durable-inbox-port.js';
 import { type TaskVisits, announceEvent } from './execution-announcer.js';
 import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfState } from './execution-results.js';
 import { type VerifyReport, verifyExecutions } from './history-checks.js';
 import { disabledEffects, frozenClock } from './rebuild-ports.js';
+import { ParkWatch } from './park-watch.js';
 import { type ScheduleHost, fireDueSchedules } from './schedules.js';
 import { snapshotsDroppedBy } from './snapshot-retention.js';
 import type { EngineEventMap } from './engine-events.js';
@@ -81,11 +83,7 @@ interface ActiveExecution {
   readonly controller: AbortController;
   readonly recorder: Recorder;
   readonly done: Promise<RunEnd>;
-  /** Waits in progress (wake instant, or null for an event or a child) and side effects in flight. */
-  readonly waits: Map<symbol, number | null>;
-  effects: number;
-  /** Set when the run is parked: the instant it is due again (its waits unwind as it stops). */
-  parkedUntil?: number;
+  readonly watch: ParkWatch;
 }
 
 /** What `work()` does: how many executions at once, and when to stop. */
@@ -120,11 +118,19 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   /** Listens waiting in memory for their inbox to change. */
   readonly #inboxWaiters = new Set<() => void>();
   readonly #workflowEvents: WorkflowEvents;
+  readonly #childHost: ChildHost;
 
   constructor(deps: ExecutionEngineDeps) {
     super();
     this.#deps = deps;
     this.#definitions = new DefinitionRegistry(deps.store);
+    this.#childHost = {
+      store: deps.store,
+      start: (definition, options, parent) => this.start(definition, options, parent),
+      cancel: (executionId, reason) => this.cancel(executionId, reason),
+      isCancelling: (executionId) => this.#active.get(executionId)?.controller.signal.aborted === true,
+      reportError: (error) => this.emit('listener:error', { error }),
+    };
     this.#workflowEvents = durableInboxPort({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event), waiters: this.#inboxWaiters, pollMs: POLL_MS });
     this.#scheduleHost = {
       store: deps.store,
@@ -519,16 +525,21 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     if (signal?.aborted === true) onAbort();
     const cancel = history.find((event) => event.type === 'CancelRequested');
     if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
-    const waits = new Map<symbol, number | null>();
-    const active: ActiveExecution = { claim, controller, recorder, waits, effects: 0, done: Promise.resolve({ kind: 'stopped' }) };
-    const run = this.#executionRun(executionId, definition, recorder, this.#ports(definition), first, this.#observer(active));
+    const watch = new ParkWatch({
+      clock: this.#deps.clock,
+      parkAfterMs: this.#deps.parkAfterMs,
+      mayPark: () => this.#active.get(executionId) === active && recorder.isIdle,
+      park: () => this.#stop(active, 'parked'),
+    });
+    const active: ActiveExecution = { claim, controller, recorder, watch, done: Promise.resolve({ kind: 'stopped' }) };
+    const run = this.#executionRun(executionId, definition, recorder, this.#ports(definition), first, watch.observer);
     const renewal = setInterval(() => void this.#renew(active), Math.max(50, Math.floor(this.#deps.leaseMs / 3)));
     const done = (async (): Promise<RunEnd> => {
       try {
         if (history.length === 1) this.#announce(first, first.data, visits);
         const outcome = await runWorkflow(run, first.data.input, controller.signal);
         await recorder.flush();
-        if (outcome.status === 'cancelled') await this.#cancelChildren(executionId, outcome.reason);
+        if (outcome.status === 'cancelled') await cancelChildren(this.#childHost, executionId, outcome.reason);
         const result: ExecutionResult = { executionId, ...outcome };
         this.#results.settle(result);
         return { kind: 'ended', result };
@@ -550,7 +561,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
           return { kind: 'stopped' };
         }
         const reason = (error as RunStoppedError).details.reason;
-        const wakeAt = reason === 'parked' ? (active.parkedUntil ?? null) : reason === 'suspended' ? null : undefined;
+        const wakeAt = reason === 'parked' ? active.watch.wakeAt : reason === 'suspended' ? null : undefined;
         if (wakeAt === undefined) {
           await store.releaseClaim(claim);
           return { kind: 'stopped' };
@@ -593,40 +604,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     } catch (error) {
       if (error instanceof LeaseLostError) this.#stop(active, 'claim-lost');
     }
-  }
-
-  /** Watches a run's waits and side effects: when every strand waits on a timer far enough ahead, the run parks. */
-  #observer(active: ActiveExecution): RunObserver {
-    const check = () => {
-      if (this.#active.get(active.claim.executionId) !== active || active.effects > 0 || active.waits.size === 0) return;
-      if (!active.recorder.isIdle) return;
-      const wakeAt = earliest(active.waits);
-      if (wakeAt !== null && wakeAt - this.#deps.clock.now() < this.#deps.parkAfterMs) return;
-      active.parkedUntil = wakeAt ?? undefined;
-      this.#stop(active, 'parked');
-    };
-    return {
-      waitBegan: (wakeAt) => {
-        const id = Symbol('wait');
-        active.waits.set(id, wakeAt);
-        // A wait on an event has no due time: park it only after it stayed still for parkAfterMs.
-        if (wakeAt !== null) setImmediate(check);
-        else if (Number.isFinite(this.#deps.parkAfterMs)) {
-          setTimeout(() => {
-            if (active.waits.has(id)) check();
-          }, this.#deps.parkAfterMs).unref();
-        }
-        return () => {
-          active.waits.delete(id);
-        };
-      },
-      workBegan: () => {
-        active.effects += 1;
-        return () => {
-          active.effects -= 1;
-        };
-      },
-    };
   }
 
   /** Remembers an execution this engine must resume when due, and wakes the loop that does it. */
@@ -696,54 +673,9 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       children: {
         resolve: (reference) => this.#definitions.resolve(reference),
         byHash: (hash) => this.#definitions.byHash(hash),
-        run: (request) => this.#runChild(request),
+        run: (request) => runChild(this.#childHost, request),
       },
     };
-  }
-
-  /**
-   * Starts a child (or finds it, on replay) and waits for its end. A parent that parks stops waiting and leaves the
-   * child running: the child's end makes the parked parent due (the store does it in the child's last append). A
-   * parent cancelled cancels the child wherever it runs (one started here with the parent's signal already is).
-   */
-  async #runChild(request: Parameters<RuntimePorts['children']['run']>[0]): Promise<ChildResult> {
-    const { signal } = request;
-    const handle = await this.start(request.definition, { input: request.input, executionId: request.executionId, signal }, request.parent);
-    const result = await new Promise<ExecutionResult>((resolve, reject) => {
-      const onAbort = () => {
-        if (signal.reason instanceof RunStoppedError) {
-          reject(signal.reason);
-          return;
-        }
-        if (this.#active.get(handle.executionId)?.controller.signal.aborted === true) return;
-        const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled with its parent';
-        this.cancel(handle.executionId, reason).catch((error: unknown) => this.emit('listener:error', { error }));
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      handle
-        .result()
-        .then(resolve, reject)
-        .finally(() => signal.removeEventListener('abort', onAbort));
-    });
-    const record = await this.#deps.store.getExecution(result.executionId);
-    const events = await this.#deps.store.readEvents({ executionId: result.executionId, fromSeq: record?.seq ?? 1 });
-    const hash = events.at(-1)?.hash ?? GENESIS_HASH;
-    if (result.status === 'completed') return { status: 'completed', output: result.output, hash };
-    if (result.status === 'faulted') return { status: 'faulted', error: result.error, hash };
-    return { status: 'cancelled', hash };
-  }
-
-  /**
-   * A cancelled execution cancels its children that still live, wherever they run or sleep: one it waited on in
-   * memory is cancelled already (through its signal); a parked one is reached here.
-   */
-  async #cancelChildren(executionId: string, reason: string): Promise<void> {
-    const children = await this.#deps.store.listExecutions({ parentExecutionId: executionId, limit: Number.MAX_SAFE_INTEGER });
-    for (const child of children) {
-      if (isTerminal(child.status) || this.#active.get(child.executionId)?.controller.signal.aborted === true) continue;
-      await this.cancel(child.executionId, reason);
-    }
   }
 
   async #existing(executionId: string, definition: Definition, input: Json): Promise<ExecutionHandle> {
@@ -773,10 +705,3 @@ const POLL_MS = 250;
 function earliestOf(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
-
-/** The earliest timed wait, or null when some wait is for an event or a child only. */
-function earliest(waits: Map<symbol, number | null>): number | null {
-  const times = [...waits.values()].filter((at): at is number => at !== null);
-  return times.length === 0 ? null : Math.min(...times);
-}
-
