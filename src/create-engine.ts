@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { extname } from 'node:path';
 import { hostname } from 'node:os';
 import type { Effects, RegisteredFunction } from './activities/effects.js';
 import { createHttpActivities } from './activities/http/http-activities.js';
 import { createProcessActivities } from './activities/process/process-activities.js';
 import { createResourceReader } from './activities/resources/resource-reader.js';
+import { isWorkflowIrValue, loadKotobaDefinitionFile, loadSerdeDefinition } from './dsl/kotoba/load-kotoba-definition.js';
 import { type LoadDefinitionResult, loadDefinition } from './dsl/serverless/load-definition.js';
 import { EventBus } from './events/event-bus.js';
 import { createCompiledJqEngine } from './expressions/jq/compiled-jq-engine.js';
@@ -77,6 +80,20 @@ export interface Engine {
   load(source: string | object, options?: { path?: string }): Definition;
   /** Like {@link Engine.load}, but returns the problems instead of throwing, and registers nothing. */
   validate(source: string | object, options?: { path?: string }): LoadDefinitionResult;
+  /**
+   * Loads a definition file and makes it known: a Serverless Workflow document (YAML or JSON), a `.kotoba`
+   * WorkflowIR (Jsonnet), or a serde WorkflowIR `.json` (recognised by its content: a `strategy` and no `document`).
+   * A WorkflowIR is compiled into a Serverless Workflow document and runs like one (same history, replay, CLI);
+   * its problems point into the IR (`/workflow/strategy/…`). Throws {@link DefinitionInvalidError}.
+   *
+   * @example
+   * const engine = await createEngine({ functions: { validate_order: (input) => ({ valid: true }) } });
+   * const definition = await engine.loadFile('order.kotoba');
+   * const result = await engine.run(definition, { input: { orderId: 'o-1' } });
+   */
+  loadFile(path: string): Promise<Definition>;
+  /** Like {@link Engine.loadFile}, but returns the problems instead of throwing, and registers nothing. */
+  validateFile(path: string): Promise<LoadDefinitionResult>;
   /** Starts an execution; resolves once `WorkflowStarted` is durable. */
   start(definition: Definition, options?: StartOptions): Promise<ExecutionHandle>;
   /** Starts an execution and waits for its end. */
@@ -168,8 +185,28 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   });
   const validate = (source: string | object, loadOptions: { path?: string } = {}) =>
     loadDefinition(source, { jq, functions: Object.keys(functions), ...loadOptions });
+  const validateFile = async (path: string): Promise<LoadDefinitionResult> => {
+    const loadOptions = { jq, functions: Object.keys(functions) };
+    if (extname(path).toLowerCase() === '.kotoba') return loadKotobaDefinitionFile(path, loadOptions);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const found = (error as NodeJS.ErrnoException).code ?? String(error);
+      return { ok: false, problems: [{ pointer: '', message: `cannot read ${path}: ${found}`, expected: 'a readable definition file', found }] };
+    }
+    if (extname(path).toLowerCase() === '.json' && isWorkflowIrValue(parsedJson(text))) return loadSerdeDefinition(text, { ...loadOptions, path });
+    return validate(text, { path });
+  };
   return {
     validate,
+    validateFile,
+    async loadFile(path) {
+      const result = await validateFile(path);
+      if (!result.ok) throw new DefinitionInvalidError(result.problems, path);
+      engine.register(result.definition);
+      return result.definition;
+    },
     load(source, loadOptions) {
       const result = validate(source, loadOptions);
       if (!result.ok) throw new DefinitionInvalidError(result.problems, loadOptions?.path);
@@ -199,6 +236,15 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     off: (event, listener) => engine.off(event, listener as never),
     close: () => engine.close(),
   };
+}
+
+/** The JSON value of `text`, or undefined when it is not JSON (then the definition loader reports why). */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // not JSON: loaded as a Serverless Workflow document, whose parser names the syntax error
+  }
 }
 
 function packageVersion(): string {

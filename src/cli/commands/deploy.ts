@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { loadDefinitions, readDefinitionFile } from '../definition-files.js';
+import { DefinitionInvalidError } from '../../index.js';
+import { loadDefinitions, printDefinitionProblems, readDefinitionFile } from '../definition-files.js';
 import { ExitCode } from '../exit-codes.js';
 import { qualifiedName } from '../execution-views.js';
 import type { CommandRun, Io } from '../io.js';
@@ -19,7 +20,7 @@ interface DeployOptions {
 export function deployCommand(program: Command, schedule: (run: CommandRun) => void): void {
   const command = program
     .command('deploy')
-    .argument('<files...>', 'definition files (YAML or JSON)')
+    .argument('<files...>', 'definition files (YAML or JSON; .kotoba or serde JSON WorkflowIR)')
     .description('store definitions by hash for workers and run.workflow; prints namespace/name@version hash per definition')
     .option('--workflows <dir>', 'deploy every definition in DIR (recursively) as well')
     .option('--json-errors', 'print definition problems as a JSON array of RFC 7807 objects');
@@ -27,11 +28,17 @@ export function deployCommand(program: Command, schedule: (run: CommandRun) => v
 }
 
 async function deploy(files: string[], options: DeployOptions, io: Io): Promise<number> {
-  const sources: { file: string; text: string }[] = [];
-  for (const file of files) sources.push({ file, text: await readDefinitionFile(file) });
+  for (const file of files) await readDefinitionFile(file); // an unreadable file is bad usage (exit 2)
   return withStoreEngine({ db: options.db, whenMissing: 'create' }, async (engine) => {
-    const definitions = await loadDefinitions(engine, sources, options, io);
+    const definitions = await loadDefinitions(engine, [], options, io);
     if (definitions === undefined) return ExitCode.Usage;
+    try {
+      for (const file of files) definitions.push(await engine.loadFile(file));
+    } catch (error) {
+      if (!(error instanceof DefinitionInvalidError)) throw error;
+      printDefinitionProblems(error, io, options);
+      return ExitCode.Usage;
+    }
     // The same document in the folder and among the files is one definition (one hash): store and print it once.
     for (const definition of new Map(definitions.map((d) => [d.hash, d])).values()) {
       await engine.deploy(definition);

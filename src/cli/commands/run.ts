@@ -28,7 +28,7 @@ interface RunOptions {
 export function runCommand(program: Command, schedule: (run: CommandRun) => void): void {
   const command = program
     .command('run')
-    .argument('<file>', 'workflow definition (YAML or JSON)')
+    .argument('<file>', 'workflow definition (YAML or JSON; .kotoba or serde JSON WorkflowIR)')
     .description('run a workflow to a terminal phase and print its output (or its error) as one line of JSON')
     .option('--input <json>', 'workflow input as JSON (default: {})')
     .option('--input-file <path>', 'read the workflow input from a JSON or YAML file')
@@ -43,12 +43,12 @@ export function runCommand(program: Command, schedule: (run: CommandRun) => void
 async function run(file: string, options: RunOptions, io: Io): Promise<number> {
   const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
   const secrets = await readSecrets(options);
-  const source = await readDefinitionFile(file);
+  await readDefinitionFile(file); // an unreadable file is bad usage (exit 2), named before any store opens
   return withStoreEngine({ db: options.db, whenMissing: 'create', secrets, baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
     let definition: Definition;
     try {
       if (options.workflows !== undefined) await loadWorkflowsDir(engine, options.workflows);
-      definition = engine.load(source, { path: file });
+      definition = await engine.loadFile(file);
     } catch (error) {
       if (!(error instanceof DefinitionInvalidError)) throw error;
       printDefinitionProblems(error, io, options);

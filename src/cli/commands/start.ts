@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { type Definition, DefinitionInvalidError } from '../../index.js';
 import { readValueOptions } from '../data-options.js';
-import { loadDefinitions, readDefinitionFile } from '../definition-files.js';
+import { loadDefinitions, printDefinitionProblems, readDefinitionFile } from '../definition-files.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CommandRun, Io } from '../io.js';
 import { withDbOption, withStoreEngine } from '../store-session.js';
@@ -24,7 +25,7 @@ interface StartOptions {
 export function startCommand(program: Command, schedule: (run: CommandRun) => void): void {
   const command = program
     .command('start')
-    .argument('<file>', 'workflow definition (YAML or JSON)')
+    .argument('<file>', 'workflow definition (YAML or JSON; .kotoba or serde JSON WorkflowIR)')
     .description('create an execution for a worker to run (runs nothing here); prints its id')
     .option('--input <json>', 'workflow input as JSON (default: {})')
     .option('--input-file <path>', 'read the workflow input from a JSON or YAML file')
@@ -37,12 +38,20 @@ export function startCommand(program: Command, schedule: (run: CommandRun) => vo
 async function start(file: string, options: StartOptions, io: Io): Promise<number> {
   if (options.id !== undefined && options.id.trim() === '') throw new UsageError('--id must not be empty');
   const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
-  const source = { file, text: await readDefinitionFile(file) };
+  await readDefinitionFile(file); // an unreadable file is bad usage (exit 2)
   const executionId = options.id ?? randomUUID();
   return withStoreEngine({ db: options.db, whenMissing: 'create', baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
-    const definitions = await loadDefinitions(engine, [source], options, io);
-    const definition = definitions?.at(-1);
-    if (definitions === undefined || definition === undefined) return ExitCode.Usage;
+    const definitions = await loadDefinitions(engine, [], options, io);
+    if (definitions === undefined) return ExitCode.Usage;
+    let definition: Definition;
+    try {
+      definition = await engine.loadFile(file);
+    } catch (error) {
+      if (!(error instanceof DefinitionInvalidError)) throw error;
+      printDefinitionProblems(error, io, options);
+      return ExitCode.Usage;
+    }
+    definitions.push(definition);
     for (const each of definitions) await engine.deploy(each);
     // Created durably and left unclaimed: a worker runs it (this process has no secrets, and would exit mid-step).
     await engine.start(definition, { input, executionId, run: false });

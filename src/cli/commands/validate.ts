@@ -8,7 +8,7 @@ import type { CommandRun } from '../io.js';
 export function validateCommand(program: Command, schedule: (run: CommandRun) => void): void {
   program
     .command('validate')
-    .argument('<files...>', 'definition files (YAML or JSON)')
+    .argument('<files...>', 'definition files (YAML or JSON; .kotoba or serde JSON WorkflowIR)')
     .description('check definitions against the DSL 1.0.3 schema and the load-time rules; one line per problem')
     .option('--json-errors', 'print the problems as a JSON array of RFC 7807 objects')
     .action((files: string[], options: { jsonErrors?: boolean }) => schedule((io) => validate(files, options, io)));
@@ -19,7 +19,8 @@ async function validate(files: string[], options: { jsonErrors?: boolean }, io: 
   try {
     const problems: object[] = [];
     for (const file of files) {
-      const result = engine.validate(await readDefinitionFile(file), { path: file });
+      await readDefinitionFile(file); // an unreadable file is bad usage (exit 2)
+      const result = await engine.validateFile(file);
       if (result.ok) continue;
       const error = new DefinitionInvalidError(result.problems, file);
       problems.push(...problemsAsJson(error));

@@ -1,0 +1,356 @@
+/**
+ * Compiles a WorkflowIR into a Serverless Workflow 1.0.3 document (plain JSON, valid against the schema), which the
+ * SW loader then loads like any other: both formats normalise into the one workflow model and run on the same
+ * interpreter, with the same history, replay, versions and CLI. The mapping (see `state-expressions.ts` for the
+ * state):
+ *
+ * | IR | SW |
+ * |---|---|
+ * | workflow | `document` (namespace `kotoba`, name = the id with non-alphanumerics as `-`), `input.schema` from `inputs`, `timeout`, `output.as` picking `outputs` from the state |
+ * | (start) | a `set` task exporting the initial state `{ inputs, activities: {} }` to `$context` |
+ * | `seq` | a `do` |
+ * | `parallel` all | a `fork`: each branch ends with its state; the fork's `export.as` merges them in declaration order |
+ * | `parallel` any | a `fork` with `compete: true` (the winner's state is kept; losers are cancelled) |
+ * | `decision` | a `do`: a `switch` (conditions in order, else the default branch, else `exit`), then each branch ending `then: exit` |
+ * | `wait` timer / event | `wait` / `listen` (type + a correlation per filter entry), the op's `timeout` as the task's |
+ * | `saga` | `try` main_flow, `catch.do`: the compensation (its own failure caught), then the original error re-raised |
+ * | `activity` | `call: <function>` with `with` from `input_mapping`, `export.as` merging the output; a retry policy wraps it in `try`/`retry` |
+ * | `subworkflow` | `run.workflow` (`kotoba/<workflow_ref as a name>@latest`), its output merged like an activity's |
+ *
+ * Every generated task keeps the IR pointer it came from in `metadata.kotoba`, so problems can name the IR node.
+ * Not compiled (each a problem naming the op and its pointer): `at_least`, signal waits, `advanced_saga`, rule
+ * strategies, and GraphQL activities.
+ */
+import type { DefinitionProblem } from '../../model/definition-problems.js';
+import type { JsonObject } from '../../model/json.js';
+import { childPointer } from '../../model/task-ref.js';
+import { RERAISE_FUNCTION, reraiseFunction, reraiseTask } from './reraise-function.js';
+import {
+  BRANCH_STATE,
+  activityExport,
+  conditionExpression,
+  eventFieldExpression,
+  expression,
+  filterExpectation,
+  initialState,
+  mappingArguments,
+  mappingObject,
+  nonRetryableCondition,
+  parallelMergeExport,
+} from './state-expressions.js';
+import {
+  type ActivityDeclaration,
+  type IrDuration,
+  type IrForm,
+  type KValue,
+  type RetryPolicy,
+  type WorkflowIr,
+  type WorkflowOp,
+  type WorkflowParam,
+  irDurationMs,
+} from './workflow-ir.js';
+
+/** The namespace of every compiled WorkflowIR (and of the workflows a `subworkflow` runs). */
+export const KOTOBA_NAMESPACE = 'kotoba';
+
+export interface CompileWorkflowIrOptions {
+  /** Which spelling the IR was read from: pointers start at `/workflow` in `.kotoba`, at the root in serde. */
+  readonly form: IrForm;
+}
+
+export type CompileWorkflowIrResult =
+  | { readonly ok: true; readonly document: JsonObject }
+  | { readonly ok: false; readonly problems: readonly DefinitionProblem[] };
+
+const STATE_TASK = 'kotoba-state';
+/** SW call types: an activity named so would be read as that call, not as a function. */
+const RESERVED_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp', RERAISE_FUNCTION]);
+const JSON_SCHEMA_TYPES: Readonly<Record<string, string | undefined>> = {
+  string: 'string', number: 'number', integer: 'integer', boolean: 'boolean', array: 'array', object: 'object', any: undefined,
+};
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+/**
+ * Compiles `ir` to an SW 1.0.3 document, or lists what cannot be compiled (every unsupported op, not the first).
+ *
+ * @example
+ * const loaded = await loadKotobaFile('order.kotoba');
+ * if (loaded.ok) {
+ *   const compiled = compileWorkflowIr(loaded.workflow, { form: loaded.form });
+ *   if (compiled.ok) loadDefinition(compiled.document, { jq });
+ * }
+ */
+export function compileWorkflowIr(ir: WorkflowIr, options: CompileWorkflowIrOptions): CompileWorkflowIrResult {
+  const root = options.form === 'kotoba' ? '/workflow' : '';
+  const compiler = new OpCompiler(ir);
+  const version = semanticVersion(ir.version);
+  if (version === undefined) {
+    const expected = 'a semantic version such as 1.0.0 (1 and 1.2 are read as 1.0.0 and 1.2.0)';
+    compiler.problems.push({ pointer: childPointer(root, 'version'), message: `expected ${expected}, found ${JSON.stringify(ir.version)}`, expected, found: JSON.stringify(ir.version) });
+  }
+  const name = workflowName(ir.id);
+  const strategy = compiler.op(ir.strategy, childPointer(root, 'strategy'));
+  if (compiler.problems.length > 0) return { ok: false, problems: compiler.problems };
+
+  const defaults = Object.fromEntries(ir.inputs.flatMap((param) => (param.defaultValue === undefined ? [] : [[param.name, param.defaultValue]]))) as Record<string, KValue>;
+  const document: JsonObject = {
+    document: {
+      dsl: '1.0.3',
+      namespace: KOTOBA_NAMESPACE,
+      name,
+      version: version ?? '0.0.0',
+      title: ir.name,
+      ...(ir.description === undefined ? {} : { summary: ir.description }),
+      metadata: { kotoba: { id: ir.id, version: ir.version, metadata: ir.metadata as JsonObject } },
+    },
+    input: { schema: { format: 'json', document: inputSchema(ir.inputs) } },
+    ...(compiler.usesReraise ? { use: { functions: { [RERAISE_FUNCTION]: reraiseFunction() } } } : {}),
+    ...(ir.timeout === undefined ? {} : { timeout: { after: isoDuration(ir.timeout) } }),
+    do: [
+      { [STATE_TASK]: { set: initialState(defaults), export: { as: expression('.') }, metadata: { kotoba: childPointer(root, 'inputs') } } },
+      { [strategy.name]: strategy.task },
+    ],
+    output: { as: outputExpression(ir.outputs) },
+  };
+  return { ok: true, document };
+}
+
+/** A workflow id as an SW name (`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`): other characters become `-`. */
+export function workflowName(id: string): string {
+  const name = id.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return name === '' ? 'workflow' : name;
+}
+
+function semanticVersion(version: string): string | undefined {
+  if (SEMVER.test(version)) return version;
+  if (/^(0|[1-9]\d*)$/.test(version)) return `${version}.0.0`;
+  if (/^(0|[1-9]\d*)\.(0|[1-9]\d*)$/.test(version)) return `${version}.0`;
+  return undefined;
+}
+
+/** A duration as ISO 8601 seconds (`PT90S`, `PT1.5S`): exact to the millisecond, as the runtime counts. */
+export function isoDuration(duration: IrDuration): string {
+  return `PT${irDurationMs(duration) / 1_000}S`;
+}
+
+function inputSchema(params: readonly WorkflowParam[]): JsonObject {
+  const properties: JsonObject = {};
+  for (const param of params) {
+    const type = JSON_SCHEMA_TYPES[param.type];
+    properties[param.name] = type === undefined ? {} : { type };
+  }
+  const required = params.filter((param) => param.isRequired && param.defaultValue === undefined).map((param) => param.name);
+  return { type: 'object', properties, ...(required.length === 0 ? {} : { required }) };
+}
+
+/** The declared outputs picked from the state, in declaration order; one the state lacks is left out. */
+function outputExpression(outputs: readonly WorkflowParam[]): string {
+  const names = JSON.stringify(outputs.map((output) => output.name));
+  return expression(`reduce ${names}[] as $name ({}; if ($context | has($name)) then .[$name] = $context[$name] else . end)`);
+}
+
+interface CompiledTask {
+  readonly name: string;
+  readonly task: JsonObject;
+}
+
+/** Compiles ops depth first; task names are unique across the document (`validate`, `validate-2`, …). */
+class OpCompiler {
+  readonly problems: DefinitionProblem[] = [];
+  usesReraise = false;
+  readonly #names = new Map<string, number>();
+  /** `kotoba-state` is the first task's, beside the strategy's in the top-level list. */
+  readonly #used = new Set<string>([STATE_TASK]);
+  readonly #ir: WorkflowIr;
+  readonly #declared: ReadonlyMap<string, ActivityDeclaration>;
+
+  constructor(ir: WorkflowIr) {
+    this.#ir = ir;
+    this.#declared = new Map(ir.activities.map((activity) => [activity.name, activity]));
+  }
+
+  op(op: WorkflowOp, pointer: string): CompiledTask {
+    const compiled = this.#task(op, pointer);
+    return { name: compiled.name, task: { ...compiled.task, metadata: { kotoba: pointer } } };
+  }
+
+  #task(op: WorkflowOp, pointer: string): CompiledTask {
+    switch (op.kind) {
+      case 'seq':
+        return { name: this.#name('seq'), task: { do: op.strategies.map((child, index) => this.#item(child, childPointer(pointer, 'strategies', index))) } };
+      case 'parallel':
+        return this.#parallel(op, pointer);
+      case 'decision':
+        return this.#decision(op, pointer);
+      case 'wait':
+        return this.#wait(op, pointer);
+      case 'saga':
+        return this.#saga(op, pointer);
+      case 'activity':
+        return this.#activity(op, pointer);
+      case 'subworkflow':
+        return this.#subworkflow(op);
+      case 'advancedSaga':
+        return this.#unsupported(pointer, 'advanced_saga', 'the advanced saga is not compiled yet; write a saga { main_flow, compensation }');
+      case 'rules':
+        return this.#unsupported(pointer, op.strategy.kind, 'graph-rewrite rule strategies (once, exhaust, while, choice, priority) are not compiled yet');
+    }
+  }
+
+  #item(op: WorkflowOp, pointer: string): JsonObject {
+    const compiled = this.op(op, pointer);
+    return { [compiled.name]: compiled.task };
+  }
+
+  #name(base: string): string {
+    let count = this.#names.get(base) ?? 0;
+    let name: string;
+    // A suffixed name may be some activity's own name (`notify-2`): count on until it is free.
+    do {
+      count += 1;
+      name = count === 1 ? base : `${base}-${count}`;
+    } while (this.#used.has(name));
+    this.#names.set(base, count);
+    this.#used.add(name);
+    return name;
+  }
+
+  #unsupported(pointer: string, op: string, reason: string): CompiledTask {
+    const expected = 'an op this version compiles: seq, parallel (all, any), decision, wait (timer, event), saga, activity, subworkflow';
+    this.problems.push({ pointer, message: `op ${op} at ${pointer || '/'} cannot run: ${reason}`, expected, found: op });
+    return { name: this.#name(op), task: { set: expression('.') } };
+  }
+
+  #parallel(op: Extract<WorkflowOp, { kind: 'parallel' }>, pointer: string): CompiledTask {
+    if (op.completion.kind === 'atLeast') {
+      return this.#unsupported(childPointer(pointer, 'completion_condition'), 'parallel at_least', 'completion at_least is not compiled yet (all and any are)');
+    }
+    const isCompete = op.completion.kind === 'any';
+    const branches = op.branches.map((branch, index) => {
+      const at = childPointer(pointer, 'branches', index);
+      const compiled = this.op(branch, at);
+      if (isCompete) return { [`branch-${index}`]: { do: [{ [compiled.name]: compiled.task }], metadata: { kotoba: at } } };
+      const state = { [this.#name('branch-state')]: { set: BRANCH_STATE } };
+      return { [`branch-${index}`]: { do: [{ [compiled.name]: compiled.task }, state], metadata: { kotoba: at } } };
+    });
+    if (branches.length === 0) return { name: this.#name('parallel'), task: { set: expression('.') } };
+    return {
+      name: this.#name('parallel'),
+      task: isCompete ? { fork: { compete: true, branches } } : { fork: { branches }, export: { as: parallelMergeExport() } },
+    };
+  }
+
+  #decision(op: Extract<WorkflowOp, { kind: 'decision' }>, pointer: string): CompiledTask {
+    const branches = op.conditions.map((condition, index) => ({ ...this.op(condition.branch, childPointer(pointer, 'conditions', index, 'branch')), index }));
+    const fallback = op.defaultBranch === undefined ? undefined : this.op(op.defaultBranch, childPointer(pointer, 'default_branch'));
+    const cases = [
+      ...op.conditions.map((condition, index) => ({
+        [`condition-${index}`]: { when: conditionExpression(condition.condition), then: branches[index]?.name ?? 'exit' },
+      })),
+      { default: { then: fallback?.name ?? 'exit' } },
+    ];
+    const exitAfter = (compiled: CompiledTask): JsonObject => ({ [compiled.name]: { ...compiled.task, then: 'exit' } });
+    return {
+      name: this.#name('decision'),
+      task: {
+        do: [
+          { [this.#name('choose')]: { switch: cases, metadata: { kotoba: childPointer(pointer, 'conditions') } } },
+          ...branches.map(exitAfter),
+          ...(fallback === undefined ? [] : [exitAfter(fallback)]),
+        ],
+      },
+    };
+  }
+
+  #wait(op: Extract<WorkflowOp, { kind: 'wait' }>, pointer: string): CompiledTask {
+    const timeout: JsonObject = op.timeout === undefined ? {} : { timeout: { after: isoDuration(op.timeout) } };
+    const condition = op.condition;
+    switch (condition.kind) {
+      case 'timer':
+        return { name: this.#name('wait'), task: { wait: isoDuration(condition.duration), ...timeout } };
+      case 'signal':
+        return this.#unsupported(childPointer(pointer, 'condition'), 'wait signal', 'signal waits are not compiled yet (timer and event waits are)');
+      case 'event': {
+        const filter = Object.entries(condition.filter ?? {});
+        const correlate = Object.fromEntries(filter.map(([key, value]) => [key, { from: eventFieldExpression(key), expect: filterExpectation(value) }]));
+        const one = { with: { type: condition.eventType }, ...(filter.length === 0 ? {} : { correlate }) };
+        return { name: this.#name(`wait-${condition.eventType}`), task: { listen: { to: { one } }, ...timeout } };
+      }
+    }
+  }
+
+  #saga(op: Extract<WorkflowOp, { kind: 'saga' }>, pointer: string): CompiledTask {
+    this.usesReraise = true;
+    const main = this.op(op.mainFlow, childPointer(pointer, 'main_flow'));
+    const compensation = this.op(op.compensation, childPointer(pointer, 'compensation'));
+    // A failing compensation must not hide the original error: it is caught (and recorded in history), then the
+    // original is raised.
+    const compensate = { try: [{ [compensation.name]: compensation.task }], catch: { as: 'compensationError' } };
+    return {
+      name: this.#name('saga'),
+      task: {
+        try: [{ [main.name]: main.task }],
+        catch: { do: [{ [this.#name('compensate')]: { ...compensate, metadata: { kotoba: childPointer(pointer, 'compensation') } } }, reraiseTask()] },
+      },
+    };
+  }
+
+  #activity(op: Extract<WorkflowOp, { kind: 'activity' }>, pointer: string): CompiledTask {
+    const declared = this.#declared.get(op.activityRef);
+    const implementation = declared?.implementation ?? { kind: 'function', functionName: op.activityRef };
+    const name = this.#name(op.activityRef);
+    const args = mappingArguments(op.inputMapping);
+    let call: JsonObject;
+    switch (implementation.kind) {
+      case 'function':
+        if (RESERVED_CALLS.has(implementation.functionName)) {
+          const at = childPointer(pointer, 'activity_ref');
+          const expected = `a function name other than ${[...RESERVED_CALLS].join(', ')} (reserved by Serverless Workflow and Itonami)`;
+          this.problems.push({ pointer: at, message: `activity ${JSON.stringify(op.activityRef)} at ${at} calls a reserved name; expected ${expected}`, expected, found: JSON.stringify(implementation.functionName) });
+        }
+        call = { call: implementation.functionName, with: args };
+        break;
+      case 'http': {
+        const method = implementation.method.toLowerCase();
+        const isBodyless = method === 'get' || method === 'head';
+        call = { call: 'http', with: { method, endpoint: implementation.url, headers: implementation.headers, ...(isBodyless ? { query: args } : { body: args }) } };
+        break;
+      }
+      case 'process': {
+        // The mapped input goes in as JSON on stdin; stdout that is JSON is read as such (an object then merges into
+        // the state like a function's output), any other stdout is the output as text.
+        const shell = { command: implementation.command, arguments: [...implementation.args], environment: implementation.env, stdin: expression(`${mappingObject(op.inputMapping)} | tojson`) };
+        call = { run: { shell }, output: { as: expression('. as $text | try fromjson catch $text') } };
+        break;
+      }
+      case 'graphql':
+        return this.#unsupported(pointer, `activity ${op.activityRef} (GraphQL)`, 'GraphQL activity implementations are not compiled yet (Function, Http and Process are)');
+    }
+    const timeout: JsonObject = declared?.timeout === undefined ? {} : { timeout: { after: isoDuration(declared.timeout) } };
+    const task: JsonObject = { ...call, ...timeout, export: { as: activityExport(op.activityRef) } };
+    const policy = op.retryPolicy ?? declared?.retryPolicy ?? this.#ir.retryPolicy;
+    if (policy === undefined || policy.maximumAttempts <= 1) return { name, task };
+    this.usesReraise = true;
+    return { name, task: { try: [{ [name]: task }], catch: { retry: retryPolicy(policy), do: [reraiseTask()] } } };
+  }
+
+  #subworkflow(op: Extract<WorkflowOp, { kind: 'subworkflow' }>): CompiledTask {
+    const reference = { namespace: KOTOBA_NAMESPACE, name: workflowName(op.workflowRef), version: 'latest', input: mappingArguments(op.inputMapping) };
+    return { name: this.#name(op.workflowRef), task: { run: { workflow: reference }, export: { as: activityExport(op.workflowRef) } } };
+  }
+}
+
+/**
+ * The seed's policy as an SW retry: `maximum_attempts` − 1 retries after `initial_interval`; a coefficient of 1 is
+ * a constant delay, any other is the runtime's exponential backoff (×2 per retry: exact for the seed's usual 2, an
+ * approximation otherwise); `maximum_interval` has no SW counterpart and is not applied. Non-retryable errors are
+ * excepted by `exceptWhen` (then the error propagates at once).
+ */
+export function retryPolicy(policy: RetryPolicy): JsonObject {
+  return {
+    delay: isoDuration(policy.initialInterval),
+    backoff: policy.backoffCoefficient === 1 ? { constant: {} } : { exponential: {} },
+    limit: { attempt: { count: policy.maximumAttempts - 1 } },
+    ...(policy.nonRetryableErrors.length === 0 ? {} : { exceptWhen: nonRetryableCondition(policy.nonRetryableErrors) }),
+  };
+}
