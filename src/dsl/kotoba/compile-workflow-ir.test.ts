@@ -4,7 +4,6 @@ import { createCompiledJqEngine } from '../../expressions/jq/compiled-jq-engine.
 import type { JsonObject } from '../../model/json.js';
 import { loadDefinition } from '../serverless/load-definition.js';
 import { compileWorkflowIr, isoDuration, retryPolicy, workflowName } from './compile-workflow-ir.js';
-import { RERAISE_FUNCTION } from './reraise-function.js';
 import type { WorkflowIr, WorkflowOp } from './workflow-ir.js';
 
 const jq = createCompiledJqEngine();
@@ -100,8 +99,8 @@ test('a retry policy wraps the call in try/retry, excepting non-retryable errors
     exceptWhen: undefined,
   });
   assert.match(text((catcher['retry'] as JsonObject)['exceptWhen']), /\["INVALID"\]/);
-  assert.deepEqual(catcher['do'], [{ reraise: { call: RERAISE_FUNCTION, with: { error: '${ $error }' } } }]);
-  assert.ok(((document['use'] as JsonObject)['functions'] as JsonObject)[RERAISE_FUNCTION] !== undefined);
+  assert.deepEqual(catcher['do'], [{ reraise: { raise: { error: '${ $error }' } } }]);
+  assert.equal(document['use'], undefined, 'no helper function is declared');
   assert.deepEqual(retryPolicy({ ...policy, backoffCoefficient: 1, nonRetryableErrors: [] })['backoff'], { constant: {} });
 });
 

@@ -24,7 +24,6 @@
 import type { DefinitionProblem } from '../../model/definition-problems.js';
 import type { JsonObject } from '../../model/json.js';
 import { childPointer } from '../../model/task-ref.js';
-import { RERAISE_FUNCTION, reraiseFunction, reraiseTask } from './reraise-function.js';
 import {
   BRANCH_STATE,
   activityExport,
@@ -64,7 +63,7 @@ export type CompileWorkflowIrResult =
 
 const STATE_TASK = 'kotoba-state';
 /** SW call types: an activity named so would be read as that call, not as a function. */
-const RESERVED_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp', RERAISE_FUNCTION]);
+const RESERVED_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp']);
 const JSON_SCHEMA_TYPES: Readonly<Record<string, string | undefined>> = {
   string: 'string', number: 'number', integer: 'integer', boolean: 'boolean', array: 'array', object: 'object', any: undefined,
 };
@@ -104,7 +103,6 @@ export function compileWorkflowIr(ir: WorkflowIr, options: CompileWorkflowIrOpti
       metadata: { kotoba: { id: ir.id, version: ir.version, metadata: ir.metadata as JsonObject } },
     },
     input: { schema: { format: 'json', document: inputSchema(ir.inputs) } },
-    ...(compiler.usesReraise ? { use: { functions: { [RERAISE_FUNCTION]: reraiseFunction() } } } : {}),
     ...(ir.timeout === undefined ? {} : { timeout: { after: isoDuration(ir.timeout) } }),
     do: [
       { [STATE_TASK]: { set: initialState(defaults), export: { as: expression('.') }, metadata: { kotoba: childPointer(root, 'inputs') } } },
@@ -157,7 +155,6 @@ interface CompiledTask {
 /** Compiles ops depth first; task names are unique across the document (`validate`, `validate-2`, …). */
 class OpCompiler {
   readonly problems: DefinitionProblem[] = [];
-  usesReraise = false;
   readonly #names = new Map<string, number>();
   /** `kotoba-state` is the first task's, beside the strategy's in the top-level list. */
   readonly #used = new Set<string>([STATE_TASK]);
@@ -280,7 +277,6 @@ class OpCompiler {
   }
 
   #saga(op: Extract<WorkflowOp, { kind: 'saga' }>, pointer: string): CompiledTask {
-    this.usesReraise = true;
     const main = this.op(op.mainFlow, childPointer(pointer, 'main_flow'));
     const compensation = this.op(op.compensation, childPointer(pointer, 'compensation'));
     // A failing compensation must not hide the original error: it is caught (and recorded in history), then the
@@ -330,7 +326,6 @@ class OpCompiler {
     const task: JsonObject = { ...call, ...timeout, export: { as: activityExport(op.activityRef) } };
     const policy = op.retryPolicy ?? declared?.retryPolicy ?? this.#ir.retryPolicy;
     if (policy === undefined || policy.maximumAttempts <= 1) return { name, task };
-    this.usesReraise = true;
     return { name, task: { try: [{ [name]: task }], catch: { retry: retryPolicy(policy), do: [reraiseTask()] } } };
   }
 
@@ -353,4 +348,13 @@ export function retryPolicy(policy: RetryPolicy): JsonObject {
     limit: { attempt: { count: policy.maximumAttempts - 1 } },
     ...(policy.nonRetryableErrors.length === 0 ? {} : { exceptWhen: nonRetryableCondition(policy.nonRetryableErrors) }),
   };
+}
+
+/**
+ * A task (for a `catch.do`) that re-raises the caught `$error` unchanged, every member kept: Itonami's `raise`
+ * extension (`error: '${ … }'`, src/runtime/tasks/raise.ts), since DSL 1.0.3's own `raise` cannot take an error
+ * object from an expression.
+ */
+function reraiseTask(): JsonObject {
+  return { reraise: { raise: { error: expression('$error') } } };
 }

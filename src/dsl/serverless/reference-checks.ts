@@ -1,3 +1,4 @@
+import { isRuntimeExpression } from '../../model/expression-syntax.js';
 import { type Json, type JsonObject, isJsonObject } from '../../model/json.js';
 import { childPointer } from '../../model/task-ref.js';
 import { taskKindOf } from '../../model/workflow.js';
@@ -61,9 +62,12 @@ export function referenceProblems(document: JsonObject, registeredFunctions: rea
   for (const { task, pointer } of allTasks(document)) {
     named(task.timeout, childPointer(pointer, 'timeout'), 'timeouts', 'a timeout');
     switch (taskKindOf(task)) {
-      case 'raise':
-        named(objectAt(task, 'raise')?.error, childPointer(pointer, 'raise', 'error'), 'errors', 'an error');
+      case 'raise': {
+        const error = objectAt(task, 'raise')?.error;
+        // Itonami extension: a `${ }` expression raises the error object it yields (src/runtime/tasks/raise.ts).
+        if (!(typeof error === 'string' && isRuntimeExpression(error))) named(error, childPointer(pointer, 'raise', 'error'), 'errors', 'an error');
         break;
+      }
       case 'try':
         named(objectAt(task, 'catch')?.retry, childPointer(pointer, 'catch', 'retry'), 'retries', 'a retry policy');
         break;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertFaulted, assertRebuildMatches, openHarness } from '../../../test/support/engine-harness.js';
-import { problemTypes } from '../../index.js';
+import { ProblemError, problemTypes } from '../../index.js';
 
 const cases = [
   {
@@ -70,4 +70,34 @@ test('raise: an unknown use.errors name is rejected when the definition loads', 
   });
   assert.equal(result.ok, false);
   if (!result.ok) assert.match(JSON.stringify(result.problems), /use\.errors/);
+});
+
+test('raise: the Itonami ${ } form in a catch re-raises the caught error unchanged, extension members and instance kept', async (t) => {
+  const caught = { type: 'https://example.com/errors/teapot', status: 418, title: 'Odd', detail: 'odd status', code: 'TEAPOT', instance: '/elsewhere' };
+  const h = await openHarness(t, {
+    functions: {
+      fail: () => {
+        throw new ProblemError(caught);
+      },
+    },
+  });
+  const definition = h.define([
+    {
+      guarded: {
+        try: [{ fail: { call: 'fail' } }],
+        catch: { do: [{ compensate: { set: { compensated: true } } }, { rethrow: { raise: { error: '${ $error }' } } }] },
+      },
+    },
+  ]);
+  const result = await h.run(definition);
+  assert.deepEqual(assertFaulted(result), caught);
+  await assertRebuildMatches(h.engine, result.executionId);
+});
+
+test('raise: a ${ } form that does not yield an error object faults with a validation error', async (t) => {
+  const h = await openHarness(t);
+  const result = await h.run(h.define([{ refuse: { raise: { error: '${ .reason }' } } }]), { reason: 'just text' });
+  const error = assertFaulted(result);
+  assert.equal(error.type, problemTypes.validation.type);
+  assert.equal(error.instance, '/do/0/refuse');
 });
