@@ -4,7 +4,8 @@ import { type Definition, DefinitionInvalidError, type DefinitionProblem, type E
 import { UsageError } from './exit-codes.js';
 import type { Io } from './io.js';
 
-const DEFINITION_FILE = /\.(ya?ml|json)$/i;
+/** Serverless Workflow documents (YAML, JSON) and WorkflowIR (`.kotoba`, or serde JSON recognised by content). */
+const DEFINITION_FILE = /\.(ya?ml|json|kotoba)$/i;
 
 /** Reads a definition file; a missing or unreadable file is bad input (exit 2), named in the message. */
 export async function readDefinitionFile(file: string): Promise<string> {
@@ -29,7 +30,8 @@ export async function loadWorkflowsDir(engine: Engine, dir: string): Promise<Def
   const definitions: Definition[] = [];
   for (const name of entries) {
     const file = path.join(dir, name);
-    definitions.push(engine.load(await readDefinitionFile(file), { path: file }));
+    await readDefinitionFile(file); // an unreadable file is bad usage (exit 2), named
+    definitions.push(await engine.loadFile(file));
   }
   return definitions;
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
@@ -423,4 +423,30 @@ test('itonami run runs a .kotoba file (real Jsonnet, a declared Process activity
   const rejected = await runCli(['validate', 'signal.kotoba'], { cwd: dir });
   assert.equal(rejected.code, 2, explain(rejected));
   assert.match(rejected.stderr, /^signal\.kotoba: \/workflow\/strategy\/condition: op wait signal .*\n$/);
+});
+
+test('itonami run --workflows DIR finds .kotoba sub-workflows there', { timeout: 60_000 }, async (t) => {
+  const dir = await workspace(t);
+  const processActivity = (name: string) => ({ name, implementation: { type: 'Process', command: 'cat' } });
+  await mkdir(join(dir, 'flows'));
+  await writeFile(join(dir, 'flows', 'child.kotoba'), JSON.stringify({
+    workflow: {
+      id: 'echo_child', name: 'Echo child', version: '1.0.0',
+      inputs: [{ name: 'word', type: 'string', required: true }],
+      outputs: [{ name: 'echoed', type: 'string' }],
+      activities: [processActivity('echo')],
+      strategy: { op: 'activity', activity_ref: 'echo', input_mapping: { echoed: '$.inputs.word' } },
+    },
+  }));
+  await writeFile(join(dir, 'parent.kotoba'), JSON.stringify({
+    workflow: {
+      id: 'echo_parent', name: 'Echo parent', version: '1.0.0',
+      inputs: [{ name: 'word', type: 'string', required: true }],
+      outputs: [{ name: 'echoed', type: 'string' }],
+      strategy: { op: 'subworkflow', workflow_ref: 'echo_child', input_mapping: { word: '$.inputs.word' } },
+    },
+  }));
+  const result = await runCli(['run', 'parent.kotoba', '--workflows', 'flows', '--input', '{"word": "hi"}', '--quiet', '--db', 'flows.db'], { cwd: dir });
+  assert.equal(result.code, 0, explain(result));
+  assert.deepEqual(singleJsonLine(result.stdout), { echoed: 'hi' });
 });
