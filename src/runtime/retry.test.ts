@@ -34,6 +34,12 @@ for (const j of jitters) {
   });
 }
 
+test("retryDelayMs: the Itonami factor and maxDelay give kotoba-workflow's formula (interval × coefficient, capped)", () => {
+  const policy = { backoff: 'exponential' as const, delayMs: 1_000, factor: 1.5, maxDelayMs: 3_000 };
+  assert.deepEqual([1, 2, 3, 4, 5].map((retry) => retryDelayMs(policy, retry)), [1_000, 1_500, 2_250, 3_000, 3_000]);
+  assert.deepEqual([1, 4].map((retry) => retryDelayMs({ backoff: 'linear', delayMs: 1_000, maxDelayMs: 2_500 }, retry)), [1_000, 2_500]);
+});
+
 test('retryDelayMs: a zero delay with no jitter retries at once', () => {
   assert.equal(retryDelayMs({ backoff: 'exponential', delayMs: 0 }, 4), 0);
 });
@@ -67,6 +73,11 @@ const policies: { name: string; policy: object; expected: ResolvedRetryPolicy }[
     },
   },
   { name: 'a linear backoff', policy: { delay: 'PT1S', backoff: { linear: {} } }, expected: { delayMs: 1_000, backoff: 'linear' } },
+  {
+    name: 'the Itonami extension members of an exponential backoff',
+    policy: { delay: 'PT1S', backoff: { exponential: { factor: 1.5, maxDelay: { minutes: 5 } } } },
+    expected: { delayMs: 1_000, backoff: 'exponential', factor: 1.5, maxDelayMs: 300_000 },
+  },
 ];
 
 for (const p of policies) {
@@ -88,6 +99,15 @@ test('resolveRetryPolicy: an unknown name is a configuration error at the task',
       error.problem.instance === '/do/0/guarded' &&
       /'slow' is not defined in use\.retries/.test(String(error.problem.detail)),
   );
+});
+
+test('resolveRetryPolicy: a factor below 1, or on a backoff that is not exponential, is a configuration error', () => {
+  for (const backoff of [{ exponential: { factor: 0.5 } }, { exponential: { factor: '2' } }, { linear: { factor: 2 } }]) {
+    assert.throws(
+      () => resolveRetryPolicy(contextWith(), { delay: 'PT1S', backoff }),
+      (error: unknown) => error instanceof ProblemError && error.problem.type === problemTypes.configuration.type && /factor/.test(String(error.problem.detail)),
+    );
+  }
 });
 
 test('asRetryDecision: reads { at, delayMs } back and rejects anything else, naming what it found', () => {

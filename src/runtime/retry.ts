@@ -19,6 +19,10 @@ export interface ResolvedRetryPolicy {
   /** Limit on the time from the first attempt's start to the start of a retry. */
   readonly totalMs?: number;
   readonly jitter?: { readonly fromMs: number; readonly toMs: number };
+  /** Itonami extension (`backoff.exponential.factor`): the growth factor of exponential backoff. @default 2 */
+  readonly factor?: number;
+  /** Itonami extension (`backoff.<kind>.maxDelay`): no delay (before jitter) exceeds it. */
+  readonly maxDelayMs?: number;
 }
 
 /**
@@ -26,16 +30,23 @@ export interface ResolvedRetryPolicy {
  * gives no formula; Itonami's (documented in README):
  * - constant: `delay`
  * - linear: `delay × retry`
- * - exponential: `delay × 2^(retry − 1)`
+ * - exponential: `delay × factor^(retry − 1)`, factor 2 unless `backoff.exponential.factor` says otherwise
+ * and, as an Itonami extension, `backoff.<kind>.maxDelay` caps the delay (the schema leaves these objects open). With
+ * factor and cap, kotoba-workflow's retry formula (interval × coefficient, capped) is exact.
  * Jitter adds a uniform extra delay in `[from, to]` (`random` ∈ [0, 1) is recorded, so replay waits the same).
  */
-export function retryDelayMs(policy: Pick<ResolvedRetryPolicy, 'delayMs' | 'backoff' | 'jitter'>, retry: number, random = 0): number {
-  const base =
+export function retryDelayMs(
+  policy: Pick<ResolvedRetryPolicy, 'delayMs' | 'backoff' | 'jitter' | 'factor' | 'maxDelayMs'>,
+  retry: number,
+  random = 0,
+): number {
+  const grown =
     policy.backoff === 'linear'
       ? policy.delayMs * retry
       : policy.backoff === 'exponential'
-        ? policy.delayMs * 2 ** (retry - 1)
+        ? policy.delayMs * (policy.factor ?? 2) ** (retry - 1)
         : policy.delayMs;
+  const base = policy.maxDelayMs === undefined ? grown : Math.min(grown, policy.maxDelayMs);
   const jitter = policy.jitter === undefined ? 0 : policy.jitter.fromMs + random * (policy.jitter.toMs - policy.jitter.fromMs);
   return Math.round(base + jitter);
 }
@@ -49,7 +60,9 @@ export function resolveRetryPolicy(ctx: TaskContext, policy: RetryPolicy | strin
   const backoff = declared.backoff;
   const limit = declared.limit;
   const jitter = declared.jitter;
+  const settings = backoffSettings(ctx, backoff);
   return {
+    ...settings,
     ...(declared.when === undefined ? {} : { when: declared.when }),
     ...(declared.exceptWhen === undefined ? {} : { exceptWhen: declared.exceptWhen }),
     delayMs: declared.delay === undefined ? 0 : durationMs(declared.delay),
@@ -58,6 +71,22 @@ export function resolveRetryPolicy(ctx: TaskContext, policy: RetryPolicy | strin
     ...(limit?.attempt?.duration === undefined ? {} : { attemptTimeoutMs: durationMs(limit.attempt.duration) }),
     ...(limit?.duration === undefined ? {} : { totalMs: durationMs(limit.duration) }),
     ...(jitter === undefined ? {} : { jitter: { fromMs: durationMs(jitter.from), toMs: durationMs(jitter.to) } }),
+  };
+}
+
+/** The Itonami extension members of the backoff object: `factor` (exponential only) and `maxDelay`. */
+function backoffSettings(ctx: TaskContext, backoff: RetryPolicy['backoff']): Pick<ResolvedRetryPolicy, 'factor' | 'maxDelayMs'> {
+  const settings = (backoff === undefined ? undefined : Object.values(backoff)[0]) as { factor?: unknown; maxDelay?: unknown } | undefined;
+  if (settings === undefined || settings === null) return {};
+  const { factor, maxDelay } = settings;
+  if (factor !== undefined && (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1 || !('exponential' in (backoff ?? {})))) {
+    throw new ProblemError(
+      problem('configuration', { detail: `backoff factor must be a number ≥ 1 on an exponential backoff, found ${jsonText(factor)}`, instance: ctx.pointer }),
+    );
+  }
+  return {
+    ...(factor === undefined ? {} : { factor }),
+    ...(maxDelay === undefined ? {} : { maxDelayMs: durationMs(maxDelay as Parameters<typeof durationMs>[0]) }),
   };
 }
 

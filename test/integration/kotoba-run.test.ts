@@ -303,9 +303,9 @@ test('a saga re-raises the original error unchanged: status, type, title, detail
   await assertRebuildMatches(h.engine, id);
 });
 
-test('an activity that keeps failing is retried by its policy, then its last error ends the execution', async (t) => {
+test("an activity that keeps failing is retried by the seed's formula (interval × coefficient, capped), then its last error ends the execution", async (t) => {
   const dir = await workspace(t);
-  const policy = { initial_interval: 'PT1S', backoff_coefficient: 2, maximum_interval: 'PT1M', maximum_attempts: 3, non_retryable_errors: ['FATAL'] };
+  const policy = { initial_interval: 'PT1S', backoff_coefficient: 1.5, maximum_interval: 'PT2S', maximum_attempts: 5, non_retryable_errors: ['FATAL'] };
   const path = await kotobaFile(dir, 'retry', workflow({ op: 'activity', activity_ref: 'flaky', input_mapping: {}, retry_policy: policy }));
   let attempts = 0;
   const { functions } = activities(['flaky'], {
@@ -316,10 +316,10 @@ test('an activity that keeps failing is retried by its policy, then its last err
   });
   const h = await openHarness(t, { functions });
   const { id, result } = await runFile(h, path, { orderId: 'o-1' });
-  assert.equal(assertFaulted(result).detail, 'attempt 3 failed');
-  assert.equal(attempts, 3);
+  assert.equal(assertFaulted(result).detail, 'attempt 5 failed');
+  assert.equal(attempts, 5);
   const retries = (await h.history(id)).filter((event) => event.type === 'TaskRetrying');
-  assert.deepEqual(retries.map((event) => (event.data as { delayMs: number }).delayMs), [1_000, 2_000]);
+  assert.deepEqual(retries.map((event) => (event.data as { delayMs: number }).delayMs), [1_000, 1_500, 2_000, 2_000]);
   await assertRebuildMatches(h.engine, id);
 });
 

@@ -94,14 +94,15 @@ test('a retry policy wraps the call in try/retry, excepting non-retryable errors
   const catcher = task['catch'] as JsonObject;
   assert.deepEqual({ ...(catcher['retry'] as JsonObject), exceptWhen: undefined }, {
     delay: 'PT1.5S',
-    backoff: { exponential: {} },
+    backoff: { exponential: { factor: 2, maxDelay: 'PT300S' } },
     limit: { attempt: { count: 3 } },
     exceptWhen: undefined,
   });
   assert.match(text((catcher['retry'] as JsonObject)['exceptWhen']), /\["INVALID"\]/);
   assert.deepEqual(catcher['do'], [{ reraise: { raise: { error: '${ $error }' } } }]);
   assert.equal(document['use'], undefined, 'no helper function is declared');
-  assert.deepEqual(retryPolicy({ ...policy, backoffCoefficient: 1, nonRetryableErrors: [] })['backoff'], { constant: {} });
+  const seedPolicy = { ...policy, backoffCoefficient: 1.5, maximumInterval: { secs: 60, nanos: 0 }, nonRetryableErrors: [] };
+  assert.deepEqual(retryPolicy(seedPolicy)['backoff'], { exponential: { factor: 1.5, maxDelay: 'PT60S' } });
 });
 
 test('the workflow retry policy is the default for activities without one; a single attempt needs no try', () => {

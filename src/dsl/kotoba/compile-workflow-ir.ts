@@ -62,6 +62,8 @@ export type CompileWorkflowIrResult =
   | { readonly ok: false; readonly problems: readonly DefinitionProblem[] };
 
 const STATE_TASK = 'kotoba-state';
+/** kotoba-workflow's cap on a retry delay when a policy sets no maximum_interval. */
+const DEFAULT_MAXIMUM_INTERVAL = { secs: 300, nanos: 0 };
 /** SW call types: an activity named so would be read as that call, not as a function. */
 const RESERVED_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp']);
 const JSON_SCHEMA_TYPES: Readonly<Record<string, string | undefined>> = {
@@ -344,7 +346,9 @@ class OpCompiler {
 export function retryPolicy(policy: RetryPolicy): JsonObject {
   return {
     delay: isoDuration(policy.initialInterval),
-    backoff: policy.backoffCoefficient === 1 ? { constant: {} } : { exponential: {} },
+    // Itonami's backoff extension (src/runtime/retry.ts) makes the seed's formula exact: interval × coefficient,
+    // capped by maximum_interval (300 s when unset, as the seed did).
+    backoff: { exponential: { factor: policy.backoffCoefficient, maxDelay: isoDuration(policy.maximumInterval ?? DEFAULT_MAXIMUM_INTERVAL) } },
     limit: { attempt: { count: policy.maximumAttempts - 1 } },
     ...(policy.nonRetryableErrors.length === 0 ? {} : { exceptWhen: nonRetryableCondition(policy.nonRetryableErrors) }),
   };
