@@ -25,6 +25,7 @@ export { ProblemError, problemTypes, type Problem } from './model/problems.js';
 export type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
 export type { Definition } from './model/workflow.js';
 export type { RegisteredFunction } from './activities/effects.js';
+export { type ActivityDefinition, defineActivity, isActivityDefinition } from './activities/activity-definition.js';
 export type { Json } from './model/json.js';
 /**
  * Itonami's jq: jq 1.7.1's language compiled to JavaScript closures, the engine behind every runtime expression and

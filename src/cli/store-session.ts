@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Engine, ExecutionNotFoundError, type Json, type Store, createEngine, openSqliteStore } from '../index.js';
+import { type Engine, ExecutionNotFoundError, type Json, type RegisteredFunction, type Store, createEngine, openSqliteStore } from '../index.js';
 import { notFound } from './command-problem.js';
 import { UsageError } from './exit-codes.js';
 
@@ -22,6 +22,8 @@ export interface StoreSessionOptions {
   readonly whenMissing: 'create' | 'read';
   readonly secrets?: Readonly<Record<string, Json>>;
   readonly baseDir?: string;
+  /** The activities of `--activities`, by name. */
+  readonly functions?: Readonly<Record<string, RegisteredFunction>>;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function withStoreEngine<T>(options: StoreSessionOptions, use: (eng
       store,
       ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
+      ...(options.functions === undefined ? {} : { functions: options.functions }),
     });
   } catch (error) {
     await store.close();

@@ -7,9 +7,11 @@ import { ExitCode } from '../exit-codes.js';
 import type { CommandRun, Io } from '../io.js';
 import { attachProgress } from '../progress.js';
 import { withDbOption, withStoreEngine } from '../store-session.js';
+import { loadActivityModules } from '../activity-modules.js';
 
 interface RunOptions {
   db: string;
+  activities: string[];
   input?: string;
   inputFile?: string;
   workflows?: string;
@@ -33,6 +35,7 @@ export function runCommand(program: Command, schedule: (run: CommandRun) => void
     .option('--input <json>', 'workflow input as JSON (default: {})')
     .option('--input-file <path>', 'read the workflow input from a JSON or YAML file')
     .option('--workflows <dir>', 'make every definition in DIR available to run.workflow')
+    .option('--activities <module>', 'register the activities (exports { name, run }) of an ES module (repeatable)', collect, [])
     .option('--secret <name=value>', 'a secret (repeatable); a JSON value is parsed, anything else is a string', collect, [])
     .option('--secrets-file <path>', 'secrets as a JSON or YAML object of name: value')
     .option('--json-errors', 'print definition problems as a JSON array of RFC 7807 objects')
@@ -44,7 +47,8 @@ async function run(file: string, options: RunOptions, io: Io): Promise<number> {
   const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
   const secrets = await readSecrets(options);
   await readDefinitionFile(file); // an unreadable file is bad usage (exit 2), named before any store opens
-  return withStoreEngine({ db: options.db, whenMissing: 'create', secrets, baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
+  const functions = await loadActivityModules(options.activities);
+  return withStoreEngine({ db: options.db, whenMissing: 'create', secrets, functions, baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
     let definition: Definition;
     try {
       if (options.workflows !== undefined) await loadWorkflowsDir(engine, options.workflows);

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { type Definition, DefinitionInvalidError } from '../../index.js';
-import { readValueOptions } from '../data-options.js';
+import { collect, readValueOptions } from '../data-options.js';
 import { loadDefinitions, printDefinitionProblems, readDefinitionFile } from '../definition-files.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import type { CommandRun, Io } from '../io.js';
 import { withDbOption, withStoreEngine } from '../store-session.js';
+import { loadActivityModules } from '../activity-modules.js';
 
 interface StartOptions {
   db: string;
+  activities: string[];
   input?: string;
   inputFile?: string;
   workflows?: string;
@@ -30,6 +32,7 @@ export function startCommand(program: Command, schedule: (run: CommandRun) => vo
     .option('--input <json>', 'workflow input as JSON (default: {})')
     .option('--input-file <path>', 'read the workflow input from a JSON or YAML file')
     .option('--workflows <dir>', 'deploy every definition in DIR as well, for run.workflow')
+    .option('--activities <module>', 'register the activities (exports { name, run }) of an ES module (repeatable)', collect, [])
     .option('--id <id>', 'start under this execution id (idempotent: the same definition and input print it again)')
     .option('--json-errors', 'print definition problems as a JSON array of RFC 7807 objects');
   withDbOption(command).action((file: string, options: StartOptions) => schedule((io) => start(file, options, io)));
@@ -40,7 +43,8 @@ async function start(file: string, options: StartOptions, io: Io): Promise<numbe
   const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
   await readDefinitionFile(file); // an unreadable file is bad usage (exit 2)
   const executionId = options.id ?? randomUUID();
-  return withStoreEngine({ db: options.db, whenMissing: 'create', baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
+  const functions = await loadActivityModules(options.activities);
+  return withStoreEngine({ db: options.db, whenMissing: 'create', functions, baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
     const definitions = await loadDefinitions(engine, [], options, io);
     if (definitions === undefined) return ExitCode.Usage;
     let definition: Definition;

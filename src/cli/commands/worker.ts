@@ -7,12 +7,14 @@ import { parsePositiveIntegerOption } from '../integer-options.js';
 import type { CommandRun, Io } from '../io.js';
 import { attachProgress } from '../progress.js';
 import { withDbOption, withStoreEngine } from '../store-session.js';
+import { loadActivityModules } from '../activity-modules.js';
 
 /** On a forced stop, how long closing (parking, flushing the store) may take before the process exits anyway. */
 const FORCED_CLOSE_MS = 1_000;
 
 interface WorkerOptions {
   db: string;
+  activities: string[];
   concurrency: string;
   secret: string[];
   secretsFile?: string;
@@ -33,6 +35,7 @@ export function workerCommand(program: Command, schedule: (run: CommandRun) => v
     .command('worker')
     .description('run the executions of the database: new, orphaned, parked and due ones')
     .option('--concurrency <n>', 'executions run at once', '10')
+    .option('--activities <module>', 'register the activities (exports { name, run }) of an ES module (repeatable)', collect, [])
     .option('--secret <name=value>', 'a secret (repeatable); a JSON value is parsed, anything else is a string', collect, [])
     .option('--secrets-file <path>', 'secrets as a JSON or YAML object of name: value')
     .option('--until-idle', 'exit once nothing is runnable and no timer falls due within --max-wait')
@@ -69,7 +72,8 @@ async function work(options: WorkerOptions, io: Io): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await withStoreEngine({ db: options.db, whenMissing: 'create', secrets }, async (engine) => {
+    const functions = await loadActivityModules(options.activities);
+    await withStoreEngine({ db: options.db, whenMissing: 'create', secrets, functions }, async (engine) => {
       if (options.quiet !== true) attachProgress(engine, io, { perExecution: true });
       const worked = engine.work({ concurrency, untilIdle: options.untilIdle === true, maxWaitMs, signal: stopping.signal });
       if ((await Promise.race([worked, forced])) !== 'forced') return;
