@@ -24,7 +24,12 @@ export function defineActivity(definition: ActivityDefinition): ActivityDefiniti
   return definition;
 }
 
-/** Whether a module export is an activity definition: an object with a non-empty string `name` and a `run` function. */
+/**
+ * Whether a module export is an activity definition: an object with a non-empty string `name` and a `run` function.
+ *
+ * @example
+ * const activities = Object.values(await import('./activities.mjs')).filter(isActivityDefinition);
+ */
 export function isActivityDefinition(value: unknown): value is ActivityDefinition {
   if (typeof value !== 'object' || value === null) return false;
   const { name, run } = value as { name?: unknown; run?: unknown };
