@@ -277,3 +277,40 @@ test('call http: cancelling during a request ends the execution cancelled, and a
   assert.deepEqual((await h.history(handle.executionId)).map((e) => e.type).slice(-3), ['CancelRequested', 'TaskCancelled', 'WorkflowCancelled']);
   await assertRebuildMatches(h.engine, handle.executionId);
 });
+
+test('call: a registered function that throws faults with a runtime problem keeping the error name and code', async (t) => {
+  class PaymentDeclined extends Error {
+    override readonly name = 'PaymentDeclined';
+    readonly code = 'INSUFFICIENT_FUNDS';
+  }
+  const h = await openHarness(t, {
+    functions: {
+      charge: () => {
+        throw new PaymentDeclined('card declined');
+      },
+    },
+  });
+  const result = await h.run(h.define([{ pay: { call: 'charge', with: { amount: 5 } } }]));
+  const error = assertFaulted(result);
+  assert.equal(error.type, problemTypes.runtime.type);
+  assert.equal(error.detail, 'card declined');
+  assert.equal(error['name'], 'PaymentDeclined');
+  assert.equal(error['code'], 'INSUFFICIENT_FUNDS');
+  assert.equal(error.instance, '/do/0/pay');
+  await assertRebuildMatches(h.engine, result.executionId);
+});
+
+const notJson = [
+  { name: 'undefined', value: undefined, where: /its result is undefined/ },
+  { name: 'a Date', value: { at: new Date(0) }, where: /its result at \/at is an instance of Date/ },
+  { name: 'NaN inside an array', value: [1, Number.NaN], where: /its result at \/1 is the number NaN/ },
+];
+for (const c of notJson) {
+  test(`call: a registered function returning ${c.name} faults with a runtime problem naming where`, async (t) => {
+    const h = await openHarness(t, { functions: { odd: () => c.value as never } });
+    const result = await h.run(h.define([{ odd: { call: 'odd' } }]));
+    const error = assertFaulted(result);
+    assert.equal(error.type, problemTypes.runtime.type);
+    assert.match(String(error.detail), c.where);
+  });
+}

@@ -10,7 +10,7 @@ import { endpointUri } from '../endpoint-uri.js';
 import type { HttpOutputFormat } from '../../activities/effects.js';
 import { expandUriTemplate } from '../../expressions/uri-template.js';
 import { isRuntimeExpression } from '../../expressions/runtime-expressions.js';
-import { type Json, type JsonObject, isJsonObject, jsonText } from '../../model/json.js';
+import { type Json, type JsonObject, findNonJson, isJsonObject, jsonText } from '../../model/json.js';
 import { ProblemError, problem } from '../../model/problems.js';
 import type { CallTask, Task } from '../../model/workflow.js';
 import { authorizationArgument, resolveAuthentication } from '../authentication.js';
@@ -96,12 +96,42 @@ async function callFunction(ctx: TaskContext, name: string, args: JsonObject): P
     return ctx.effect('call', 'function', async (signal) => {
       const called = effects.callFunction({ ...ctx.effectOptions(signal), name, input, executionId: ctx.run.executionId, taskReference: ctx.pointer });
       if (called === undefined) throw configuration(ctx, `function '${name}' is neither in use.functions nor registered with the engine`);
-      return called;
+      return activityOutcome(ctx, name, called, signal);
     });
   }
   const definition = declared ?? (await catalogFunction(ctx, name));
   const outcome = await ctx.runTask(definition, name, `${ctx.pointer}/call`, input, { ...ctx.scope, signal: ctx.signal });
   return outcome.output;
+}
+
+/**
+ * A registered function's result, checked: a thrown error becomes a `runtime` problem whose detail is its message and
+ * which keeps its `name` and `code` (a `ProblemError` keeps its problem); a result that is not JSON is a `runtime`
+ * problem naming where it stops being JSON.
+ */
+async function activityOutcome(ctx: TaskContext, name: string, called: Promise<Json>, signal: AbortSignal): Promise<Json> {
+  let result: unknown;
+  try {
+    result = await called;
+  } catch (error) {
+    // An abort's own reason passes through untouched: the interpreter recognises cancellations by it.
+    if (error instanceof ProblemError || !(error instanceof Error) || signal.aborted) throw error;
+    const code = (error as { code?: unknown }).code;
+    throw new ProblemError(
+      problem('runtime', {
+        detail: error.message,
+        instance: ctx.pointer,
+        name: error.name,
+        ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      }),
+    );
+  }
+  const nonJson = findNonJson(result);
+  if (nonJson !== undefined) {
+    const where = nonJson.pointer === '' ? 'its result' : `its result at ${nonJson.pointer}`;
+    throw new ProblemError(problem('runtime', { detail: `function '${name}' returned something that is not JSON: ${where} is ${nonJson.found}`, instance: ctx.pointer }));
+  }
+  return result as Json;
 }
 
 async function catalogFunction(ctx: TaskContext, call: string): Promise<Task> {
