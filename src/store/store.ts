@@ -74,6 +74,14 @@ export interface Store {
   getBlob(hash: string): Promise<string | undefined>;
 
   /**
+   * Puts a signal in an execution's mailbox and makes the execution due if parked. `accepted`: stored now (its
+   * `seq`); `duplicate`: a signal with this id was sent before (its `seq`); `ended`: the execution is terminal and
+   * nothing is stored. Throws `ExecutionNotFoundError` for an unknown execution.
+   */
+  sendSignal(signal: NewSignal): Promise<{ readonly outcome: 'accepted' | 'duplicate' | 'ended'; readonly seq: number }>;
+  /** The signals of an execution after `afterSeq`, in send order. */
+  signals(input: { readonly executionId: string; readonly afterSeq: number }): Promise<SignalEntry[]>;
+  /**
    * Accepts a published CloudEvent into the inbox, deduplicated on (source, id): a repeat returns
    * `{ isAccepted: false }` and delivers nothing. An accepted event is delivered to every subscription that exists
    * now (fan-out), and the executions holding them become due.
@@ -130,6 +138,27 @@ export interface Snapshot {
   readonly seq: number;
   /** The folded state as JSON text. */
   readonly state: string;
+}
+
+/** A signal to send to one execution. */
+export interface NewSignal {
+  readonly executionId: string;
+  /** Deduplicates a resend to the same execution. */
+  readonly id: string;
+  readonly name: string;
+  /** The payload as JSON text. */
+  readonly payload: string;
+  readonly sentAt: number;
+}
+
+/** A signal in an execution's mailbox. */
+export interface SignalEntry {
+  /** Position in the execution's mailbox: 1, 2, … in send order. */
+  readonly seq: number;
+  readonly id: string;
+  readonly name: string;
+  readonly payload: string;
+  readonly sentAt: number;
 }
 
 export interface InboxEvent {

@@ -511,6 +511,36 @@ function snapshotAndBlobCases(withStore: WithStore): void {
     assert.equal((await store.getSnapshot('e2'))?.seq, 20, 'another execution keeps its own');
   });
 
+  withStore('signals queue per execution in send order; a resend with the same id is a duplicate; an ended execution takes none', async (store) => {
+    await start(store, 'e1');
+    await start(store, 'e2');
+    const signal = (executionId: string, id: string, name: string, payload = 'null') => store.sendSignal({ executionId, id, name, payload, sentAt: NOW });
+    assert.deepEqual(await signal('e1', 's1', 'approve', '{"by":"ann"}'), { outcome: 'accepted', seq: 1 });
+    assert.deepEqual(await signal('e1', 's2', 'reject'), { outcome: 'accepted', seq: 2 });
+    assert.deepEqual(await signal('e1', 's1', 'approve', '{"by":"bo"}'), { outcome: 'duplicate', seq: 1 });
+    assert.deepEqual(await signal('e2', 's1', 'approve'), { outcome: 'accepted', seq: 1 }, 'ids are per execution');
+    assert.deepEqual(
+      (await store.signals({ executionId: 'e1', afterSeq: 0 })).map(({ seq, id, name, payload }) => ({ seq, id, name, payload })),
+      [
+        { seq: 1, id: 's1', name: 'approve', payload: '{"by":"ann"}' },
+        { seq: 2, id: 's2', name: 'reject', payload: 'null' },
+      ],
+    );
+    assert.deepEqual((await store.signals({ executionId: 'e1', afterSeq: 1 })).map((entry) => entry.seq), [2]);
+    await complete(store, 'e2');
+    assert.deepEqual(await signal('e2', 's9', 'approve'), { outcome: 'ended', seq: 0 });
+    await assert.rejects(signal('nobody', 's1', 'approve'), ExecutionNotFoundError);
+  });
+
+  withStore('a signal makes its parked execution due', async (store) => {
+    await start(store, 'parked');
+    await store.releaseClaim(await mustClaim(store, 'parked', 'w1'), { wakeAt: null });
+    assert.ok(!(await runnableIds(store, 'w2', NOW)).includes('parked'));
+    await store.sendSignal({ executionId: 'parked', id: 's1', name: 'go', payload: 'null', sentAt: NOW });
+    assert.equal((await store.getExecution('parked'))?.wakeAt, 0);
+    assert.ok((await runnableIds(store, 'w2', NOW)).includes('parked'));
+  });
+
   withStore('putBlob stores content once under its hash; a second put is a no-op', async (store) => {
     const content = `{"big":"${'x'.repeat(1_000)}","a":1}`;
     await store.putBlob('h1', content);

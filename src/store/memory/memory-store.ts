@@ -13,6 +13,7 @@ import type {
   InboxEntry,
   NewExecution,
   ReadEventsInput,
+  SignalEntry,
   Snapshot,
   Store,
   StoredDefinition,
@@ -24,6 +25,8 @@ interface ExecutionEntry {
   command?: ExecutionCommand;
   /** The last claim's epoch, kept after a release: epochs only grow, so a stale token never matches a later claim. */
   epoch: number;
+  /** Its signal mailbox, in send order. */
+  signals?: SignalEntry[];
 }
 
 const TERMINAL = new Set(['completed', 'faulted', 'cancelled']);
@@ -250,6 +253,23 @@ export function createMemoryStore(): Store {
     async getBlob(hash) {
       open();
       return blobs.get(hash);
+    },
+    async sendSignal(signal) {
+      open();
+      const found = entry(signal.executionId);
+      const mailbox = found.signals ?? [];
+      const known = mailbox.find((sent) => sent.id === signal.id);
+      if (known !== undefined) return { outcome: 'duplicate', seq: known.seq };
+      if (TERMINAL.has(found.record.status)) return { outcome: 'ended', seq: 0 };
+      const { executionId: _executionId, ...sent } = signal;
+      mailbox.push({ ...sent, seq: mailbox.length + 1 });
+      found.signals = mailbox;
+      wake(found, 0);
+      return { outcome: 'accepted', seq: mailbox.length };
+    },
+    async signals({ executionId, afterSeq }) {
+      open();
+      return (entry(executionId).signals ?? []).filter((sent) => sent.seq > afterSeq);
     },
     async publishEvent(event) {
       open();

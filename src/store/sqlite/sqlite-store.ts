@@ -1,5 +1,6 @@
+import { type Phase, isTerminal } from '../../model/phases.js';
 import { ExecutionExistsError, ExecutionNotFoundError } from '../errors.js';
-import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, EventRow, ExecutionCommand, NewExecution, Snapshot, Store } from '../store.js';
+import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, EventRow, ExecutionCommand, NewExecution, NewSignal, Snapshot, Store } from '../store.js';
 import { appendOne, leaseLost, writeEvents } from './append-events.js';
 import { groupAppends } from './append-groups.js';
 import { GroupCommit, type Settled, settle } from './group-commit.js';
@@ -110,6 +111,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (row.command === null) return undefined;
     sql.claims.clearCommand.run(token.executionId);
     return parseCommand(token.executionId, row.command);
+  });
+  const sendSignal = db.transaction((signal: NewSignal): { outcome: 'accepted' | 'duplicate' | 'ended'; seq: number } => {
+    const row = sql.executions.get.get(signal.executionId);
+    if (row === undefined) throw new ExecutionNotFoundError(signal.executionId);
+    const known = sql.signals.seqOf.get({ executionId: signal.executionId, id: signal.id });
+    if (known !== undefined) return { outcome: 'duplicate', seq: known.seq };
+    if (isTerminal(row.status as Phase)) return { outcome: 'ended', seq: 0 };
+    const inserted = sql.signals.insert.get(signal);
+    sql.signals.wake.run({ executionId: signal.executionId });
+    return { outcome: 'accepted', seq: inserted?.seq ?? 0 };
   });
   const publishEvent = db.transaction((event: Parameters<Store['publishEvent']>[0]) => {
     const key = { source: event.source, id: event.id };
@@ -236,6 +247,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async getBlob(hash) {
       ensureOpen();
       return sql.blobs.get.get(hash)?.content;
+    },
+    async sendSignal(signal) {
+      ensureOpen();
+      return sendSignal.immediate(signal);
+    },
+    async signals({ executionId, afterSeq }) {
+      ensureOpen();
+      return sql.signals.after.all({ executionId, afterSeq });
     },
     async publishEvent(event) {
       ensureOpen();

@@ -6,6 +6,7 @@ import { prepareEventStatements, type EventStatements } from './events.js';
 import { prepareExecutionStatements, type ExecutionStatements } from './executions.js';
 import { prepareInboxStatements, type InboxStatements } from './inbox.js';
 import { prepareScheduleStatements, type ScheduleStatements } from './schedules.js';
+import { prepareSignalStatements, type SignalStatements } from './signals.js';
 import { prepareSnapshotStatements, type SnapshotStatements } from './snapshots.js';
 
 /** Every statement the store runs, by table group. */
@@ -18,6 +19,7 @@ export interface Statements {
   readonly snapshots: SnapshotStatements;
   readonly inbox: InboxStatements;
   readonly schedules: ScheduleStatements;
+  readonly signals: SignalStatements;
 }
 
 /** Prepares every statement once per connection. */
@@ -31,5 +33,6 @@ export function prepareStatements(db: Database): Statements {
     snapshots: prepareSnapshotStatements(db),
     inbox: prepareInboxStatements(db),
     schedules: prepareScheduleStatements(db),
+    signals: prepareSignalStatements(db),
   };
 }
