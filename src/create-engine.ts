@@ -110,6 +110,15 @@ export interface Engine {
   rebuild(executionId: string): Promise<ExecutionState>;
   /** Cancels an execution (aborting in-flight side effects and children). False when it had already ended. */
   cancel(executionId: string, reason?: string): Promise<boolean>;
+  /**
+   * Sends a signal to an execution, buffered in its mailbox until a wait consumes it: a `listen` for
+   * `{ type: 'io.itonami.signal', subject: NAME }` (a `.kotoba` signal wait compiles to one). `id` deduplicates a
+   * resend. False when the execution has ended.
+   *
+   * @example
+   * await engine.signal(executionId, 'approve', { by: 'ann' });
+   */
+  signal(executionId: string, name: string, payload?: Json, options?: { id?: string }): Promise<boolean>;
   /** Suspends an execution: it parks until resumed. False when it had already ended. */
   suspend(executionId: string, reason?: string): Promise<boolean>;
   /** Resumes a suspended execution. False when it had already ended. */
@@ -222,6 +231,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     history: (executionId, range) => engine.history(executionId, range),
     rebuild: (executionId) => engine.rebuild(executionId),
     cancel: (executionId, reason) => engine.cancel(executionId, reason),
+    signal: (executionId, name, payload, signalOptions) => engine.signal(executionId, name, payload, signalOptions),
     suspend: (executionId, reason) => engine.suspend(executionId, reason),
     resume: (executionId) => engine.resume(executionId),
     work: (workOptions) => engine.work(workOptions),

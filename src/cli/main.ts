@@ -8,6 +8,7 @@ import { jqCommand } from './commands/jq.js';
 import { listCommand } from './commands/list.js';
 import { publishCommand } from './commands/publish.js';
 import { runCommand } from './commands/run.js';
+import { signalCommand } from './commands/signal.js';
 import { startCommand } from './commands/start.js';
 import { stateCommand } from './commands/state.js';
 import { statusCommand } from './commands/status.js';
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const schedule = (run: CommandRun) => {
     scheduled = run;
   };
-  for (const register of [runCommand, validateCommand, deployCommand, startCommand, workerCommand, statusCommand, listCommand, historyCommand, stateCommand, verifyCommand, controlCommands, publishCommand, jqCommand]) {
+  for (const register of [runCommand, validateCommand, deployCommand, startCommand, workerCommand, statusCommand, listCommand, historyCommand, stateCommand, verifyCommand, controlCommands, signalCommand, publishCommand, jqCommand]) {
     register(program, schedule);
   }
   try {

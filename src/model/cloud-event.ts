@@ -14,6 +14,13 @@ export interface CloudEvent {
   [extension: string]: Json | undefined;
 }
 
+/**
+ * The type of the CloudEvent a signal is read as (`engine.signal(id, name, payload)`): `subject` is the signal's
+ * name, `data` its payload. A `listen` whose filters all ask for this type waits on the execution's own signal
+ * mailbox (buffered: a signal sent before the wait is reached is not lost) instead of the published events.
+ */
+export const SIGNAL_EVENT_TYPE = 'io.itonami.signal';
+
 /** What a publisher gives: `id`, `time` and `specversion` are filled in when missing. */
 export type CloudEventInput = Omit<CloudEvent, 'id' | 'specversion'> & { id?: string; specversion?: string };
 

@@ -37,6 +37,11 @@ export class ExecutionRun {
   /** Visits per task reference: a retry or a jump back re-enters a task under a new visit number. */
   readonly #visits = new Map<string, number>();
   readonly #redact: (text: string) => string;
+  /**
+   * Signal mailbox positions consumed so far in this run (replayed or live): a signal goes to one wait only. Rebuilt by
+   * replay, which consumes them again in the recorded order.
+   */
+  readonly consumedSignals = new Set<number>();
 
   constructor(
     readonly executionId: string,

@@ -35,7 +35,9 @@ export interface WorkflowEvents {
   unsubscribe(executionId: string, key: string): Promise<void>;
   /** Events delivered to the subscription after inbox position `afterSeq`, in acceptance order. */
   deliveries(executionId: string, key: string, afterSeq: number): Promise<{ seq: number; event: CloudEvent }[]>;
-  /** Resolves when something may have been delivered (a publish, or a poll of the store); rejects when `signal` aborts. */
+  /** The signals of an execution after mailbox position `afterSeq`, as CloudEvents of type `io.itonami.signal`. */
+  signals(executionId: string, afterSeq: number): Promise<{ seq: number; event: CloudEvent }[]>;
+  /** Resolves when something may have been delivered (a publish, a signal, or a poll of the store); rejects when `signal` aborts. */
   changed(signal: AbortSignal): Promise<void>;
 }
 

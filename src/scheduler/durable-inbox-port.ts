@@ -1,6 +1,8 @@
-import type { CloudEvent } from '../model/cloud-event.js';
+import { type CloudEvent, SIGNAL_EVENT_TYPE } from '../model/cloud-event.js';
+import { isoInstant } from '../model/instant.js';
+import type { Json } from '../model/json.js';
 import type { Clock, WorkflowEvents } from '../runtime/ports.js';
-import type { Store } from '../store/store.js';
+import type { SignalEntry, Store } from '../store/store.js';
 
 /**
  * The runtime's `WorkflowEvents` port over the store's durable inbox. `waiters` are the listens waiting in memory
@@ -21,6 +23,8 @@ export function durableInboxPort(options: {
     },
     subscribe: (executionId, key) => store.subscribe({ executionId, key, createdAt: clock.now() }),
     unsubscribe: (executionId, key) => store.unsubscribe({ executionId, key }),
+    signals: async (executionId, afterSeq) =>
+      (await store.signals({ executionId, afterSeq })).map((entry) => ({ seq: entry.seq, event: signalEvent(entry) })),
     deliveries: async (executionId, key, afterSeq) =>
       (await store.deliveries({ executionId, key, afterSeq })).map((entry) => ({ seq: entry.seq, event: JSON.parse(entry.event) as CloudEvent })),
     changed: (signal) =>
@@ -46,5 +50,19 @@ export function durableInboxPort(options: {
         signal.addEventListener('abort', onAbort, { once: true });
         waiters.add(done);
       }),
+  };
+}
+
+/** A signal as the CloudEvent a `listen` sees: `subject` its name, `data` its payload. */
+export function signalEvent(entry: SignalEntry): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: entry.id,
+    source: 'itonami:signal',
+    type: SIGNAL_EVENT_TYPE,
+    subject: entry.name,
+    time: isoInstant(entry.sentAt),
+    datacontenttype: 'application/json',
+    data: JSON.parse(entry.payload) as Json,
   };
 }

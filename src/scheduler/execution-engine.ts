@@ -373,6 +373,28 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return isAccepted;
   }
 
+  /**
+   * Sends a signal to an execution: kept in its mailbox (in send order) until a `listen` on `io.itonami.signal` with
+   * this name as `subject` consumes it, so one sent before the wait is reached is not lost; a parked execution
+   * becomes due. `id` deduplicates a resend. False when the execution has ended; throws `ExecutionNotFoundError`
+   * for an unknown one.
+   */
+  async signal(executionId: string, name: string, payload: Json = null, options: { id?: string } = {}): Promise<boolean> {
+    const { outcome } = await this.#deps.store.sendSignal({
+      executionId,
+      id: options.id ?? this.#deps.random.uuid(),
+      name,
+      payload: JSON.stringify(payload),
+      sentAt: this.#deps.clock.now(),
+    });
+    if (outcome === 'accepted') {
+      for (const notify of [...this.#inboxWaiters]) notify();
+      if (this.#tracked.has(executionId)) this.#tracked.set(executionId, 0);
+      this.#wakeLoop?.();
+    }
+    return outcome !== 'ended';
+  }
+
   /** Subscribes to the lifecycle CloudEvents; returns the unsubscribe function. */
   onLifecycleEvent(listener: (event: CloudEvent) => void): () => void {
     return this.#deps.lifecycleBus.subscribe(listener);

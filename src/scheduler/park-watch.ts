@@ -12,6 +12,8 @@ export class ParkWatch {
   #effects = 0;
   /** Set when the run parks: the instant it is due again (its waits unwind as it stops). */
   #parkedUntil: number | undefined;
+  /** A pending second look, when the run was busy at the first. */
+  #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #options: ParkWatchOptions;
 
   constructor(options: ParkWatchOptions) {
@@ -48,7 +50,18 @@ export class ParkWatch {
   };
 
   #check(): void {
-    if (this.#effects > 0 || this.#waits.size === 0 || !this.#options.mayPark()) return;
+    if (this.#waits.size === 0) return;
+    // Busy (a side effect in flight, or steps not yet handed to the store): look again shortly, for as long as
+    // something waits; a run that stopped clears its waits as it unwinds.
+    if (this.#effects > 0 || !this.#options.mayPark()) {
+      if (this.#retry === undefined) {
+        this.#retry = setTimeout(() => {
+          this.#retry = undefined;
+          this.#check();
+        }, RETRY_MS).unref();
+      }
+      return;
+    }
     const times = [...this.#waits.values()].filter((at): at is number => at !== null);
     const wakeAt = times.length === 0 ? null : Math.min(...times);
     if (wakeAt !== null && wakeAt - this.#options.clock.now() < this.#options.parkAfterMs) return;
@@ -56,6 +69,9 @@ export class ParkWatch {
     this.#options.park();
   }
 }
+
+/** How soon a busy run is looked at again. */
+const RETRY_MS = 20;
 
 export interface ParkWatchOptions {
   readonly clock: Clock;

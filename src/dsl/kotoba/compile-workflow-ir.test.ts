@@ -231,9 +231,20 @@ test('declared Http and Process activities compile to call http and run shell', 
   assert.deepEqual(stamp?.['timeout'], { after: 'PT5S' });
 });
 
+test('a signal wait listens on the execution signal mailbox and keeps the payload under signals.<name>', () => {
+  const document = compile(ir({ kind: 'seq', strategies: [{ kind: 'wait', condition: { kind: 'signal', signalName: 'approve' }, timeout: { secs: 60, nanos: 0 } }] }));
+  const [wait] = (strategyTask(document)[1]['do'] as JsonObject[]).map((item) => Object.entries(item)[0]);
+  assert.equal(wait?.[0], 'signal-approve');
+  assert.deepEqual(wait?.[1], {
+    listen: { to: { one: { with: { type: 'io.itonami.signal', subject: 'approve' } } } },
+    export: { as: '${ $context + {signals: (($context.signals // {}) + {"approve": .[0]})} }' },
+    timeout: { after: 'PT60S' },
+    metadata: { kotoba: '/workflow/strategy/strategies/0' },
+  });
+});
+
 const rejected: { name: string; op: WorkflowOp; extra?: Partial<WorkflowIr>; pointer: string; says: RegExp }[] = [
   { name: 'parallel at_least', op: { kind: 'parallel', branches: [activity('a')], completion: { kind: 'atLeast', count: 1 } }, pointer: '/workflow/strategy/completion_condition', says: /at_least/ },
-  { name: 'a signal wait', op: { kind: 'seq', strategies: [{ kind: 'wait', condition: { kind: 'signal', signalName: 'approve' } }] }, pointer: '/workflow/strategy/strategies/0/condition', says: /signal/ },
   {
     name: 'advanced_saga',
     op: { kind: 'advancedSaga', mainFlow: activity('a'), compensations: {}, policy: { kind: 'reverseOrder' }, conditions: {}, parallelism: 1, dependencies: {} },
@@ -263,14 +274,14 @@ for (const c of rejected) {
 }
 
 test('serde pointers start at the root', () => {
-  const result = compileWorkflowIr(ir({ kind: 'seq', strategies: [{ kind: 'wait', condition: { kind: 'signal', signalName: 's' } }] }), { form: 'serde' });
-  assert.equal(result.ok ? '' : result.problems[0]?.pointer, '/strategy/strategies/0/condition');
+  const result = compileWorkflowIr(ir({ kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }] }), { form: 'serde' });
+  assert.equal(result.ok ? '' : result.problems[0]?.pointer, '/strategy/strategies/0');
 });
 
 test('every unsupported op is reported, not only the first', () => {
-  const op: WorkflowOp = { kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }, { kind: 'wait', condition: { kind: 'signal', signalName: 's' } }] };
+  const op: WorkflowOp = { kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }, { kind: 'parallel', branches: [activity('a')], completion: { kind: 'atLeast', count: 1 } }] };
   const result = compileWorkflowIr(ir(op), { form: 'kotoba' });
-  assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.pointer), ['/workflow/strategy/strategies/0', '/workflow/strategy/strategies/1/condition']);
+  assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.pointer), ['/workflow/strategy/strategies/0', '/workflow/strategy/strategies/1/completion_condition']);
 });
 
 const names = [

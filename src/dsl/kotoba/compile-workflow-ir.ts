@@ -18,9 +18,10 @@
  * | `subworkflow` | `run.workflow` (`kotoba/<workflow_ref as a name>@latest`), its output merged like an activity's |
  *
  * Every generated task keeps the IR pointer it came from in `metadata.kotoba`, so problems can name the IR node.
- * Not compiled (each a problem naming the op and its pointer): `at_least`, signal waits, `advanced_saga`, rule
+ * Not compiled (each a problem naming the op and its pointer): `at_least`, `advanced_saga`, rule
  * strategies, and GraphQL activities.
  */
+import { SIGNAL_EVENT_TYPE } from '../../model/cloud-event.js';
 import type { DefinitionProblem } from '../../model/definition-problems.js';
 import type { JsonObject } from '../../model/json.js';
 import { childPointer } from '../../model/task-ref.js';
@@ -182,7 +183,7 @@ class OpCompiler {
       case 'decision':
         return this.#decision(op, pointer);
       case 'wait':
-        return this.#wait(op, pointer);
+        return this.#wait(op);
       case 'saga':
         return this.#saga(op, pointer);
       case 'activity':
@@ -261,14 +262,20 @@ class OpCompiler {
     };
   }
 
-  #wait(op: Extract<WorkflowOp, { kind: 'wait' }>, pointer: string): CompiledTask {
+  #wait(op: Extract<WorkflowOp, { kind: 'wait' }>): CompiledTask {
     const timeout: JsonObject = op.timeout === undefined ? {} : { timeout: { after: isoDuration(op.timeout) } };
     const condition = op.condition;
     switch (condition.kind) {
       case 'timer':
         return { name: this.#name('wait'), task: { wait: isoDuration(condition.duration), ...timeout } };
-      case 'signal':
-        return this.#unsupported(childPointer(pointer, 'condition'), 'wait signal', 'signal waits are not compiled yet (timer and event waits are)');
+      case 'signal': {
+        // A listen on the execution's signal mailbox (src/runtime/tasks/listen.ts): buffered, so a signal sent
+        // before the wait is reached is not lost. The payload is kept in the state under `signals.<name>`.
+        const name = condition.signalName;
+        const one = { with: { type: SIGNAL_EVENT_TYPE, subject: name } };
+        const keep = expression(`$context + {signals: (($context.signals // {}) + {${JSON.stringify(name)}: .[0]})}`);
+        return { name: this.#name(`signal-${name}`), task: { listen: { to: { one } }, export: { as: keep }, ...timeout } };
+      }
       case 'event': {
         const filter = Object.entries(condition.filter ?? {});
         const correlate = Object.fromEntries(filter.map(([key, value]) => [key, { from: eventFieldExpression(key), expect: filterExpectation(value) }]));

@@ -10,7 +10,7 @@
  * recorded (`EventConsumed`, keyed by its consumption index, with its inbox position) before it is used; replay
  * feeds the recorded events through the same matching and correlation, so it decides the same way.
  */
-import type { CloudEvent } from '../../model/cloud-event.js';
+import { type CloudEvent, SIGNAL_EVENT_TYPE } from '../../model/cloud-event.js';
 import type { Json, JsonObject } from '../../model/json.js';
 import type { EventConsumptionStrategy, EventFilter, ListenTask } from '../../model/workflow.js';
 import type { TaskContext } from '../task-context.js';
@@ -22,7 +22,7 @@ type Strategy = { kind: 'one'; filters: EventFilter[] } | { kind: 'any'; filters
 export const executeListen: TaskHandler<ListenTask> = async (task, ctx) => {
   const strategy = parseStrategy(task.listen?.to as EventConsumptionStrategy);
   const read = task.listen?.read ?? 'data';
-  const inbox = new EventInbox(ctx);
+  const inbox = new EventInbox(ctx, isSignalWait(strategy));
   await inbox.open();
   const consumed = await consume(ctx, strategy, inbox);
   await inbox.close();
@@ -42,6 +42,12 @@ function parseStrategy(to: EventConsumptionStrategy): Strategy {
   return { kind: 'any', filters: (raw['any'] as EventFilter[] | undefined) ?? [], ...(parsedUntil === undefined ? {} : { until: parsedUntil }) };
 }
 
+/** Every filter (and `until` filter) asks for `io.itonami.signal`: the listen waits on the execution's signals. */
+function isSignalWait(strategy: Strategy): boolean {
+  const filters = [...strategy.filters, ...(strategy.kind === 'any' && typeof strategy.until === 'object' ? strategy.until.filters : [])];
+  return filters.length > 0 && filters.every((filter) => (filter.with as { type?: unknown } | undefined)?.type === SIGNAL_EVENT_TYPE);
+}
+
 /**
  * The task's view of the inbox: its durable subscription (opened once, when the task first starts — recorded, so a
  * replay neither reopens nor misses it) and a cursor over the events delivered to it. Each `next` records the event
@@ -53,7 +59,14 @@ class EventInbox {
   #cursor = 0;
   #isOpen = false;
 
-  constructor(private readonly ctx: TaskContext) {}
+  /**
+   * `isSignals`: the execution's signal mailbox instead of a subscription. It holds every signal ever sent to the
+   * execution, so it is read from the start, skipping those another wait of this run consumed.
+   */
+  constructor(
+    private readonly ctx: TaskContext,
+    private readonly isSignals = false,
+  ) {}
 
   get #subscription(): string {
     return this.ctx.visitKey;
@@ -61,6 +74,7 @@ class EventInbox {
 
   /** Opens the subscription before anything else of the listen happens (idempotent across replays). */
   async open(): Promise<void> {
+    if (this.isSignals) return;
     const events = this.ctx.run.ports.events;
     await this.ctx.effect('subscribe', 'subscribe', async () => {
       await events.subscribe(this.ctx.run.executionId, this.#subscription);
@@ -82,7 +96,8 @@ class EventInbox {
       },
       this.ctx.signal,
     );
-    this.#cursor = recorded.data.inboxSeq;
+    if (this.isSignals) this.ctx.run.consumedSignals.add(recorded.data.inboxSeq);
+    else this.#cursor = recorded.data.inboxSeq;
     return recorded.data.event as unknown as CloudEvent;
   }
 
@@ -94,10 +109,20 @@ class EventInbox {
     let endWait: (() => void) | undefined;
     try {
       for (;;) {
-        const delivered = await events.deliveries(executionId, this.#subscription, this.#cursor);
-        for (const entry of delivered) {
-          if (accepts(entry.event)) return entry;
-          this.#cursor = entry.seq; // delivered, but no filter of this listen wants it: passed over
+        if (this.isSignals) {
+          const consumed = this.ctx.run.consumedSignals;
+          const entry = (await events.signals(executionId, 0)).find((sent) => !consumed.has(sent.seq) && accepts(sent.event));
+          if (entry !== undefined) {
+            // Taken at once, with no await between the look and the mark: a concurrent wait cannot take it too.
+            consumed.add(entry.seq);
+            return entry;
+          }
+        } else {
+          const delivered = await events.deliveries(executionId, this.#subscription, this.#cursor);
+          for (const entry of delivered) {
+            if (accepts(entry.event)) return entry;
+            this.#cursor = entry.seq; // delivered, but no filter of this listen wants it: passed over
+          }
         }
         endWait ??= this.ctx.run.observer.waitBegan(null);
         await events.changed(this.ctx.signal);
@@ -108,7 +133,7 @@ class EventInbox {
   }
 
   async close(): Promise<void> {
-    if (!this.#isOpen) return;
+    if (!this.#isOpen || this.isSignals) return;
     // Unsubscribing is recorded too, so a finished listen never holds deliveries; a replay does not repeat it.
     const events = this.ctx.run.ports.events;
     await this.ctx.effect('unsubscribe', 'unsubscribe', async () => {
