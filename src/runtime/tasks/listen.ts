@@ -9,6 +9,11 @@
  * those published while the execution is parked or no worker runs. Every event that passes a filter's attributes is
  * recorded (`EventConsumed`, keyed by its consumption index, with its inbox position) before it is used; replay
  * feeds the recorded events through the same matching and correlation, so it decides the same way.
+ *
+ * Itonami extension: a listen whose filters all ask for `io.itonami.signal` reads the execution's signal mailbox
+ * instead (every signal sent to it, in send order, `subject` = the name): buffered, so a signal sent before the wait
+ * is not lost, and each signal goes to one wait of the run. A signal taken by a wait that is abandoned before its
+ * consumption is recorded stays unavailable for the rest of that run (a replay sees it again).
  */
 import { type CloudEvent, SIGNAL_EVENT_TYPE } from '../../model/cloud-event.js';
 import type { Json, JsonObject } from '../../model/json.js';
