@@ -171,8 +171,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     callFunction: (request) => {
       const fn = functions[request.name];
       if (fn === undefined) return undefined;
-      const { signal, idempotencyKey, executionId, taskReference } = request;
-      return Promise.resolve().then(() => fn(request.input, { signal, idempotencyKey, executionId, taskReference }));
+      const { signal, idempotencyKey, executionId, taskReference, attempt } = request;
+      return Promise.resolve().then(() => fn(request.input, { signal, idempotencyKey, executionId, taskReference, attempt }));
     },
   };
   const secrets = options.secrets;

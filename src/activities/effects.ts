@@ -29,6 +29,8 @@ export interface FunctionCallRequest extends EffectOptions {
   readonly executionId: string;
   /** The calling task's reference (JSON pointer). */
   readonly taskReference: string;
+  /** 1 on the task's first run, then 2, 3, … each time a retry (or a jump back) runs it again. */
+  readonly attempt: number;
 }
 
 /**
@@ -39,7 +41,14 @@ export interface FunctionCallRequest extends EffectOptions {
  */
 export type RegisteredFunction = (
   input: Json,
-  context: { readonly signal: AbortSignal; readonly idempotencyKey: string; readonly executionId: string; readonly taskReference: string },
+  context: {
+    readonly signal: AbortSignal;
+    readonly idempotencyKey: string;
+    readonly executionId: string;
+    readonly taskReference: string;
+    /** 1 on the first run, 2, 3, … on retries. */
+    readonly attempt: number;
+  },
 ) => Promise<Json> | Json;
 
 export interface EffectOptions {

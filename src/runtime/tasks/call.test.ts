@@ -314,3 +314,20 @@ for (const c of notJson) {
     assert.match(String(error.detail), c.where);
   });
 }
+
+test('call: a registered function sees its attempt, 1 first and one more on each retry, with a new idempotency key each time', async (t) => {
+  const seen: { attempt: number; key: string }[] = [];
+  const h = await openHarness(t, {
+    functions: {
+      flaky: (_input, ctx) => {
+        seen.push({ attempt: ctx.attempt, key: ctx.idempotencyKey });
+        if (ctx.attempt < 3) throw new Error(`attempt ${ctx.attempt} failed`);
+        return { attempt: ctx.attempt };
+      },
+    },
+  });
+  const result = await h.run(h.define([{ guarded: { try: [{ call: { call: 'flaky' } }], catch: { retry: { limit: { attempt: { count: 5 } } } } } }]));
+  assert.deepEqual(assertCompleted(result), { attempt: 3 });
+  assert.deepEqual(seen.map((s) => s.attempt), [1, 2, 3]);
+  assert.equal(new Set(seen.map((s) => s.key)).size, 3);
+});

@@ -94,7 +94,7 @@ async function callFunction(ctx: TaskContext, name: string, args: JsonObject): P
   if (declared === undefined && !CATALOG_CALL.test(name)) {
     const effects = ctx.run.ports.effects;
     return ctx.effect('call', 'function', async (signal) => {
-      const called = effects.callFunction({ ...ctx.effectOptions(signal), name, input, executionId: ctx.run.executionId, taskReference: ctx.pointer });
+      const called = effects.callFunction({ ...ctx.effectOptions(signal), name, input, executionId: ctx.run.executionId, taskReference: ctx.pointer, attempt: ctx.visit + 1 });
       if (called === undefined) throw configuration(ctx, `function '${name}' is neither in use.functions nor registered with the engine`);
       return activityOutcome(ctx, name, called, signal);
     });
