@@ -362,7 +362,6 @@ test('the serde JSON form is recognised by its content and runs the same way', a
 });
 
 const rejections = [
-  { name: 'parallel at_least', strategy: { op: 'parallel', completion_condition: 'at_least', branches: [act('a')] }, pointer: '/workflow/strategy/completion_condition' },
   { name: 'a rule strategy', strategy: { op: 'exhaust', rule: 'a' }, pointer: '/workflow/strategy' },
 ];
 for (const c of rejections) {
@@ -478,4 +477,33 @@ test('a signal wait consumes a signal sent before it was reached, keeps its payl
   assert.deepEqual(assertCompleted(result), { signals: { approve: { ok: true } } });
   assert.deepEqual(calls.map((call) => call.name), ['prepare', 'ship']);
   await assertRebuildMatches(h.engine, handle.executionId);
+});
+
+test('parallel at_least 2 completes with the first two branches, cancels the third, and merges the two in declaration order', async (t) => {
+  const dir = await workspace(t);
+  const path = await kotobaFile(dir, 'quorum', workflow(
+    { op: 'parallel', completion_condition: { at_least: 2 }, branches: [act('slow'), act('one'), act('two')] },
+    { outputs: [{ name: 'votes', type: 'array' }, { name: 'last', type: 'string' }] },
+  ));
+  let aborted = false;
+  const { calls, functions } = activities(['slow', 'one', 'two'], {
+    slow: (_input, { signal }) => new Promise<Json>((_resolve, reject) => {
+      signal.addEventListener('abort', () => {
+        aborted = true;
+        reject(signal.reason as Error);
+      }, { once: true });
+    }),
+    one: { last: 'one', votes: ['one'] },
+    two: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { last: 'two' };
+    },
+  });
+  const h = await openHarness(t, { functions });
+  const { id, result } = await runFile(h, path, { orderId: 'o-q' });
+  // Declaration order: `one` then `two`, so two's `last` wins; `votes` comes from one alone.
+  assert.deepEqual(assertCompleted(result), { votes: ['one'], last: 'two' });
+  assert.equal(aborted, true, 'the third branch is cancelled through its signal');
+  assert.deepEqual(calls.map((call) => call.name).sort(), ['one', 'slow', 'two']);
+  await assertRebuildMatches(h.engine, id);
 });

@@ -141,7 +141,7 @@ test('parallel all is a fork whose branches end with their state and whose expor
   const first = (branches[0] as JsonObject)['branch-0'] as JsonObject;
   assert.deepEqual((first['do'] as JsonObject[]).map((item) => Object.keys(item)[0]), ['a', 'branch-state']);
   assert.deepEqual(first['metadata'], { kotoba: '/workflow/strategy/branches/0' });
-  assert.match(text((task['export'] as JsonObject)['as']), /reduce \.\[\] as \$branch/);
+  assert.match(text((task['export'] as JsonObject)['as']), /reduce \(\.\[\] \| select\(\. != null\)\) as \$branch/);
 });
 
 test('parallel any is a competing fork without a merge', () => {
@@ -243,8 +243,15 @@ test('a signal wait listens on the execution signal mailbox and keeps the payloa
   });
 });
 
+test('parallel at_least n compiles to a competing fork with the quorum extension, merged like all', () => {
+  const document = compile(ir({ kind: 'parallel', branches: [activity('a'), activity('b'), activity('c')], completion: { kind: 'atLeast', count: 2 } }), ['a', 'b', 'c']);
+  const [, task] = strategyTask(document);
+  assert.equal((task['fork'] as JsonObject)['compete'], true);
+  assert.deepEqual(task['metadata'], { itonami: { atLeast: 2 }, kotoba: '/workflow/strategy' });
+  assert.match(text((task['export'] as JsonObject)['as']), /select\(\. != null\)/);
+});
+
 const rejected: { name: string; op: WorkflowOp; extra?: Partial<WorkflowIr>; pointer: string; says: RegExp }[] = [
-  { name: 'parallel at_least', op: { kind: 'parallel', branches: [activity('a')], completion: { kind: 'atLeast', count: 1 } }, pointer: '/workflow/strategy/completion_condition', says: /at_least/ },
   {
     name: 'advanced_saga',
     op: { kind: 'advancedSaga', mainFlow: activity('a'), compensations: {}, policy: { kind: 'reverseOrder' }, conditions: {}, parallelism: 1, dependencies: {} },
@@ -279,9 +286,9 @@ test('serde pointers start at the root', () => {
 });
 
 test('every unsupported op is reported, not only the first', () => {
-  const op: WorkflowOp = { kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }, { kind: 'parallel', branches: [activity('a')], completion: { kind: 'atLeast', count: 1 } }] };
+  const op: WorkflowOp = { kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }, { kind: 'rules', strategy: { kind: 'once', rule: 's' } }] };
   const result = compileWorkflowIr(ir(op), { form: 'kotoba' });
-  assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.pointer), ['/workflow/strategy/strategies/0', '/workflow/strategy/strategies/1/completion_condition']);
+  assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.pointer), ['/workflow/strategy/strategies/0', '/workflow/strategy/strategies/1']);
 });
 
 const names = [

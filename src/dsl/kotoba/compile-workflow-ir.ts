@@ -11,6 +11,7 @@
  * | `seq` | a `do` |
  * | `parallel` all | a `fork`: each branch ends with its state; the fork's `export.as` merges them in declaration order |
  * | `parallel` any | a `fork` with `compete: true` (the winner's state is kept; losers are cancelled) |
+ * | `parallel` at_least n | a competing `fork` with Itonami's quorum `metadata.itonami.atLeast: n`, merged like `all` |
  * | `decision` | a `do`: a `switch` (conditions in order, else the default branch, else `exit`), then each branch ending `then: exit` |
  * | `wait` timer / event | `wait` / `listen` (type + a correlation per filter entry), the op's `timeout` as the task's |
  * | `saga` | `try` main_flow, `catch.do`: the compensation (its own failure caught), then the original error re-raised |
@@ -18,8 +19,8 @@
  * | `subworkflow` | `run.workflow` (`kotoba/<workflow_ref as a name>@latest`), its output merged like an activity's |
  *
  * Every generated task keeps the IR pointer it came from in `metadata.kotoba`, so problems can name the IR node.
- * Not compiled (each a problem naming the op and its pointer): `at_least`, `advanced_saga`, rule
- * strategies, and GraphQL activities.
+ * Not compiled (each a problem naming the op and its pointer): `advanced_saga`, rule strategies, and GraphQL
+ * activities.
  */
 import { SIGNAL_EVENT_TYPE } from '../../model/cloud-event.js';
 import type { DefinitionProblem } from '../../model/definition-problems.js';
@@ -171,7 +172,8 @@ class OpCompiler {
 
   op(op: WorkflowOp, pointer: string): CompiledTask {
     const compiled = this.#task(op, pointer);
-    return { name: compiled.name, task: { ...compiled.task, metadata: { kotoba: pointer } } };
+    const metadata = (compiled.task['metadata'] as JsonObject | undefined) ?? {};
+    return { name: compiled.name, task: { ...compiled.task, metadata: { ...metadata, kotoba: pointer } } };
   }
 
   #task(op: WorkflowOp, pointer: string): CompiledTask {
@@ -222,9 +224,6 @@ class OpCompiler {
   }
 
   #parallel(op: Extract<WorkflowOp, { kind: 'parallel' }>, pointer: string): CompiledTask {
-    if (op.completion.kind === 'atLeast') {
-      return this.#unsupported(childPointer(pointer, 'completion_condition'), 'parallel at_least', 'completion at_least is not compiled yet (all and any are)');
-    }
     const isCompete = op.completion.kind === 'any';
     const branches = op.branches.map((branch, index) => {
       const at = childPointer(pointer, 'branches', index);
@@ -234,10 +233,12 @@ class OpCompiler {
       return { [`branch-${index}`]: { do: [{ [compiled.name]: compiled.task }, state], metadata: { kotoba: at } } };
     });
     if (branches.length === 0) return { name: this.#name('parallel'), task: { set: expression('.') } };
-    return {
-      name: this.#name('parallel'),
-      task: isCompete ? { fork: { compete: true, branches } } : { fork: { branches }, export: { as: parallelMergeExport() } },
-    };
+    if (isCompete) return { name: this.#name('parallel'), task: { fork: { compete: true, branches } } };
+    // at_least n: Itonami's fork quorum (src/runtime/tasks/fork.ts): done once n branches completed, the rest
+    // cancelled; the completed branches' states merge in declaration order (the others output null).
+    const quorum: JsonObject =
+      op.completion.kind === 'atLeast' ? { fork: { compete: true, branches }, metadata: { itonami: { atLeast: op.completion.count } } } : { fork: { branches } };
+    return { name: this.#name('parallel'), task: { ...quorum, export: { as: parallelMergeExport() } } };
   }
 
   #decision(op: Extract<WorkflowOp, { kind: 'decision' }>, pointer: string): CompiledTask {

@@ -89,7 +89,7 @@ export function activityExport(ref: string): string {
  */
 export function parallelMergeExport(): string {
   return expression(
-    '$context as $start | reduce .[] as $branch ($start;' +
+    '$context as $start | reduce (.[] | select(. != null)) as $branch ($start;' +
       ' reduce ($branch | to_entries[] | select(.key != "activities" and .value != $start[.key])) as $field (.; .[$field.key] = $field.value)' +
       ' | .activities = ((.activities // {}) + (($branch.activities // {}) | with_entries(select(.value != ($start.activities // {})[.key])))))',
   );

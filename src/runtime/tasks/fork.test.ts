@@ -166,3 +166,60 @@ for (const c of replayCases) {
     await assertRebuildMatches(h.engine, result.executionId);
   });
 }
+
+const branch = (name: string, seconds: number, then: object) => ({ [name]: { do: [{ pause: { wait: { seconds } } }, { [`${name}-done`]: then }] } });
+
+test('fork atLeast: completes once n branches completed, cancelling the rest; outputs in declaration order, null for the others', async (t) => {
+  const h = await openHarness(t);
+  const result = await h.run(
+    h.define([
+      {
+        quorum: {
+          fork: {
+            compete: true,
+            branches: [branch('slow', 3_600, { set: { vote: 'slow' } }), branch('first', 1, { set: { vote: 'first' } }), branch('second', 2, { set: { vote: 'second' } })],
+          },
+          metadata: { itonami: { atLeast: 2 } },
+        },
+      },
+    ]),
+  );
+  assert.deepEqual(assertCompleted(result), [null, { vote: 'first' }, { vote: 'second' }]);
+  const history = await h.history(result.executionId);
+  assert.deepEqual(eventsOfType(history, 'Decided').map((event) => event.data.decision), [{ winners: [1, 2] }]);
+  const cancelled = eventsOfType(history, 'TaskCancelled').map((event) => event.data.reason);
+  assert.ok(cancelled.length > 0 && cancelled.every((reason) => reason.endsWith('enough branches completed')), cancelled.join(', '));
+  await assertRebuildMatches(h.engine, result.executionId);
+});
+
+test('fork atLeast: faults once too many branches faulted for n to complete, with the fault that decided it', async (t) => {
+  const h = await openHarness(t);
+  const fail = (title: string) => ({ raise: { error: { type: 'https://example.com/errors/vote', status: 409, title } } });
+  const result = await h.run(
+    h.define([
+      {
+        quorum: {
+          fork: { compete: true, branches: [branch('no-1', 1, fail('first no')), branch('yes', 3_600, { set: { vote: 'yes' } }), branch('no-2', 2, fail('second no'))] },
+          metadata: { itonami: { atLeast: 2 } },
+        },
+      },
+    ]),
+  );
+  assert.equal(assertFaulted(result).title, 'second no');
+  await assertRebuildMatches(h.engine, result.executionId);
+});
+
+const badQuorums = [
+  { name: 'without compete', fork: { branches: [{ a: { set: { a: 1 } } }] }, atLeast: 1 },
+  { name: 'larger than the branches', fork: { compete: true, branches: [{ a: { set: { a: 1 } } }] }, atLeast: 2 },
+  { name: 'not an integer', fork: { compete: true, branches: [{ a: { set: { a: 1 } } }] }, atLeast: 0.5 },
+];
+for (const c of badQuorums) {
+  test(`fork atLeast ${c.name} is a configuration error at the fork`, async (t) => {
+    const h = await openHarness(t);
+    const result = await h.run(h.define([{ quorum: { fork: c.fork, metadata: { itonami: { atLeast: c.atLeast } } } }]));
+    const error = assertFaulted(result);
+    assert.match(String(error.detail), /metadata\.itonami\.atLeast/);
+    assert.equal(error.instance, '/do/0/quorum');
+  });
+}

@@ -8,35 +8,42 @@
  * steps still replay). Each branch works on its own copy of `$context`; at the join the branch contexts are merged
  * in declaration order (objects shallow-merged, anything else replaced), only the winner's under `compete`, so the
  * result never depends on arrival order.
+ *
+ * Itonami extension (the schema closes `fork`, so it sits in the task's metadata): `metadata: { itonami: { atLeast:
+ * n } }` with `compete: true` completes once n branches have completed, cancelling the rest, and faults once so many
+ * have faulted that n can no longer complete. Records `Decided { winners }` (the first n by arrival); the output is
+ * the branch outputs in declaration order with null for the others, and the winners' contexts are merged in
+ * declaration order.
  */
 import { isEngineFailure } from '../../history/errors.js';
 import type { Json } from '../../model/json.js';
 import { isJsonObject } from '../../model/json.js';
-import { ProblemError } from '../../model/problems.js';
+import { ProblemError, problem } from '../../model/problems.js';
 import type { ForkTask } from '../../model/workflow.js';
 import { BranchAbandonedError, childSignal } from '../cancellation.js';
 import type { ContextCell } from '../execution-run.js';
 import type { TaskHandler } from '../task-kinds.js';
 
 type BranchResult = { index: number; isOk: true; output: Json } | { index: number; isOk: false; error: unknown };
-type Decision = { winner: number } | { faulted: number };
+type Decision = { winner: number } | { winners: number[] } | { faulted: number };
 
 export const executeFork: TaskHandler<ForkTask> = async (task, ctx) => {
   const branches = task.fork?.branches ?? [];
   const isCompete = task.fork?.compete === true;
+  const atLeast = atLeastOf(task, branches.length, ctx.pointer);
   const pointer = `${ctx.pointer}/fork/branches`;
   const controls = branches.map(() => childSignal(ctx.signal));
   const cells: ContextCell[] = branches.map(() => ({ value: ctx.scope.context.value }));
-  const abandonOthers = (keep: number, reason: string): void =>
+  const abandonOthers = (keep: readonly number[], reason: string): void =>
     controls.forEach((control, index) => {
-      if (index !== keep) control.abort(new BranchAbandonedError(reason));
+      if (!keep.includes(index)) control.abort(new BranchAbandonedError(reason));
     });
 
   let decision = ctx.recordedDecision('decision') as Decision | undefined;
   if (decision !== undefined) {
     const known = decision;
     await ctx.decide('decision', () => known);
-    abandonOthers(decisionIndex(decision), abandonReason(decision));
+    abandonOthers(kept(decision), abandonReason(decision));
   }
 
   const settled: BranchResult[] = [];
@@ -57,18 +64,30 @@ export const executeFork: TaskHandler<ForkTask> = async (task, ctx) => {
     onSettled();
   });
 
-  // Decide in arrival order, once: the first completion under compete, the first fault otherwise.
+  // Decide in arrival order, once: the first completion under compete, the first fault otherwise; under atLeast, the
+  // n-th completion or the fault that leaves fewer than n possible.
+  const decideNow = (): Decision | undefined => {
+    if (atLeast !== undefined) {
+      const completed = settled.filter((result) => result.isOk).map((result) => result.index);
+      if (completed.length >= atLeast) return { winners: completed.slice(0, atLeast) };
+      const faults = settled.filter((result) => decides(result, false));
+      const fatal = faults[branches.length - atLeast];
+      return fatal === undefined ? undefined : { faulted: fatal.index };
+    }
+    const first = settled.find((result) => decides(result, isCompete));
+    if (first === undefined) return undefined;
+    return isCompete ? { winner: first.index } : { faulted: first.index };
+  };
   while (decision === undefined && settled.length < branches.length) {
     await new Promise<void>((resolve) => {
       onSettled = resolve;
-      if (settled.length > 0 && settled.some((result) => decides(result, isCompete))) resolve();
+      if (decideNow() !== undefined) resolve();
     });
-    const first = settled.find((result) => decides(result, isCompete));
-    if (first !== undefined) {
-      decision = isCompete ? { winner: first.index } : { faulted: first.index };
-      const made = decision;
+    const made = decideNow();
+    if (made !== undefined) {
+      decision = made;
       await ctx.decide('decision', () => made);
-      abandonOthers(first.index, abandonReason(decision));
+      abandonOthers(kept(made), abandonReason(made));
     }
   }
   await Promise.all(runs);
@@ -78,8 +97,15 @@ export const executeFork: TaskHandler<ForkTask> = async (task, ctx) => {
 
   const byIndex = [...settled].sort((a, b) => a.index - b.index);
   if (decision !== undefined && 'faulted' in decision) throw branchError(byIndex, decision.faulted);
+  if (atLeast !== undefined) {
+    if (decision === undefined || !('winners' in decision)) throw branchError(byIndex, 0);
+    const winners = new Set(decision.winners);
+    ctx.scope.context.value = mergeContexts(ctx.scope.context.value, cells.filter((_, index) => winners.has(index)).map((cell) => cell.value));
+    return { output: byIndex.map((result) => (winners.has(result.index) && result.isOk ? result.output : null)) };
+  }
   if (isCompete) {
-    if (decision === undefined) throw branchError(byIndex, 0); // every branch faulted: the first declared speaks
+    // Every branch faulted: the first declared speaks.
+    if (decision === undefined || !('winner' in decision)) throw branchError(byIndex, 0);
     const winner = byIndex[decision.winner];
     if (winner === undefined || !winner.isOk) throw branchError(byIndex, decision.winner);
     ctx.scope.context.value = cells[decision.winner]?.value ?? ctx.scope.context.value;
@@ -95,11 +121,27 @@ function decides(result: BranchResult, isCompete: boolean): boolean {
 
 /** The same words live and on replay: the branches' `TaskCancelled` events are compared. */
 function abandonReason(decision: Decision): string {
+  if ('winners' in decision) return 'enough branches completed';
   return 'winner' in decision ? 'another branch won' : 'another branch faulted';
 }
 
-function decisionIndex(decision: Decision): number {
-  return 'winner' in decision ? decision.winner : decision.faulted;
+/** The branches a decision lets run on (their recorded steps replay; the others are abandoned). */
+function kept(decision: Decision): number[] {
+  if ('winners' in decision) return decision.winners;
+  return ['winner' in decision ? decision.winner : decision.faulted];
+}
+
+/** `metadata.itonami.atLeast` of a competing fork: an integer from 1 to the number of branches. */
+function atLeastOf(task: ForkTask, branchCount: number, pointer: string): number | undefined {
+  const itonami = (task.metadata as { itonami?: { atLeast?: unknown } } | undefined)?.itonami;
+  const value = itonami?.atLeast;
+  if (value === undefined) return undefined;
+  if (task.fork?.compete !== true || typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > branchCount) {
+    throw new ProblemError(
+      problem('configuration', { detail: `metadata.itonami.atLeast needs compete: true and an integer from 1 to ${branchCount}, found ${JSON.stringify(value)}`, instance: pointer }),
+    );
+  }
+  return value;
 }
 
 function branchError(results: BranchResult[], index: number): unknown {
