@@ -98,6 +98,14 @@ export interface Engine {
   start(definition: Definition, options?: StartOptions): Promise<ExecutionHandle>;
   /** Starts an execution and waits for its end. */
   run(definition: Definition, options?: StartOptions): Promise<ExecutionResult>;
+  /**
+   * Waits for an execution to end, wherever it was started (another process, an earlier run of this one), and
+   * returns how it ended; this engine runs it on if nobody holds it. `ExecutionNotFoundError` for an unknown id.
+   *
+   * @example
+   * const result = await engine.waitForCompletion(executionId);
+   */
+  waitForCompletion(executionId: string): Promise<ExecutionResult>;
   /** The folded state (at version `atSeq` when given; `RangeError` past the head); undefined when unknown. */
   getExecution(executionId: string, options?: { atSeq?: number }): Promise<ExecutionState | undefined>;
   /** Recomputes hash chains (one execution or all) and names the first bad event of each broken one. */
@@ -224,6 +232,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     start: (definition, startOptions) => engine.start(definition, startOptions),
     run: (definition, startOptions) => engine.run(definition, startOptions),
+    waitForCompletion: (executionId) => engine.waitForCompletion(executionId),
     getExecution: (executionId, readOptions) => engine.getExecution(executionId, readOptions),
     verify: (verifyOptions) => engine.verify(verifyOptions),
     deploy: (definition) => engine.deploy(definition),

@@ -706,10 +706,23 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     if (first?.type !== 'WorkflowStarted' || first.data.definitionHash !== definition.hash || canonicalJson(first.data.input) !== canonicalJson(input)) {
       throw new ExecutionExistsError(executionId);
     }
-    const state = foldHistory(history);
-    if (state.status === 'completed' || state.status === 'faulted' || state.status === 'cancelled') {
-      return { executionId, result: async () => resultOfState(state) };
-    }
+    return this.#handleOf(executionId, foldHistory(history));
+  }
+
+  /**
+   * Waits for an execution to end, wherever it was started, and returns how it ended. One that is not running in
+   * this process is taken up here when nobody holds it (parked, or its worker gone), as `start` does for a known id.
+   * Throws `ExecutionNotFoundError` for an unknown id.
+   */
+  async waitForCompletion(executionId: string): Promise<ExecutionResult> {
+    const state = await this.getExecution(executionId);
+    if (state === undefined) throw new ExecutionNotFoundError(executionId);
+    return this.#handleOf(executionId, state).result();
+  }
+
+  /** A handle on an existing execution: its result now if it ended, else once it ends (this engine tracking it). */
+  #handleOf(executionId: string, state: ExecutionState): ExecutionHandle {
+    if (isTerminal(state.status)) return { executionId, result: async () => resultOfState(state) };
     const result = this.#results.of(executionId);
     if (!this.#active.has(executionId)) this.#track(executionId, 0);
     return { executionId, result: () => result };

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExecutionExistsError } from '../../src/index.js';
+import { ExecutionExistsError, ExecutionNotFoundError } from '../../src/index.js';
 import { foldHistory } from '../../src/history/fold.js';
 import { assertCompleted } from '../support/engine-harness.js';
 import { assertKeysUnique, until, useDurableFile, withRawDatabase, workflowDocument } from '../support/durable-engine.js';
@@ -100,4 +100,19 @@ test('with snapshotEvery 5, every version read through a snapshot equals the fol
   assert.deepEqual(JSON.parse(snapshot.state), JSON.parse(JSON.stringify(foldHistory(history.slice(0, snapshot.seq)))));
   await assert.rejects(engine.getExecution('snap', { atSeq: history.length + 1 }), RangeError);
   await assert.rejects(engine.getExecution('snap', { atSeq: 0 }), RangeError);
+});
+
+test('waitForCompletion from another engine: takes a parked execution up, returns an ended one at once, 404 for an unknown id', async (t) => {
+  const file = await useDurableFile(t);
+  const a = await file.open({ parkAfterMs: 0 });
+  const pausing = workflowDocument('waiting', [{ pause: { wait: { milliseconds: 300 } } }, { done: { set: { finished: true } } }]);
+  await a.engine.start(a.engine.load(pausing), { executionId: 'wait-1' });
+  await until(async () => typeof (await a.store.getExecution('wait-1'))?.wakeAt === 'number', 'the execution to park');
+  await a.engine.close();
+
+  const b = await file.open();
+  const result = await b.engine.waitForCompletion('wait-1');
+  assert.deepEqual(assertCompleted(result), { finished: true });
+  assert.deepEqual(await b.engine.waitForCompletion('wait-1'), result, 'an ended execution answers at once');
+  await assert.rejects(b.engine.waitForCompletion('nobody'), ExecutionNotFoundError);
 });
