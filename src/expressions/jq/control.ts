@@ -1,7 +1,7 @@
 import type { Json } from '../../model/json.js';
 import type { BindNode, ForeachNode, LabelNode, ReduceNode } from './ast.js';
 import type { Compiler } from './compiler.js';
-import { BreakSignal, type Code, type Env, makeCode, newLabel, type Path, type PathFilter, pushEnv, tick } from './environment.js';
+import { BreakSignal, type Code, type Env, makeCode, newLabel, type Path, type PathEmit, type PathFilter, pushEnv, tick } from './environment.js';
 import { type CompiledBinding, compileBinding } from './patterns.js';
 import type { Scope } from './scope.js';
 
@@ -27,54 +27,21 @@ export function compileReduce(compiler: Compiler, node: ReduceNode, scope: Scope
   const { binding, inner } = bindingScope(compiler, node, scope);
   const update = compiler.compile(node.update, inner);
   const updateSingle = update.single;
+  const loop = { source, binding };
   return makeCode(
-    (input, env, emit) => {
-      let sourceInput = input;
-      init.run(input, env, (start) => {
-        let state: Json = start;
-        const store = (next: Json): void => {
-          state = next;
-        };
-        const from = sourceInput;
-        sourceInput = null;
-        source.run(from, env, (value) => {
-          tick(env.run);
-          binding.bind(value, env, (bound) => {
-            const current = state;
-            state = null;
-            if (updateSingle !== undefined) state = updateSingle(current, bound);
-            else update.run(current, bound, store);
-          });
-        });
-        emit(state);
-      });
-    },
+    (input, env, emit) =>
+      foldValues(
+        loop,
+        init.run,
+        input,
+        env,
+        updateSingle === undefined ? (current, bound, next) => update.run(current, bound, next) : (current, bound, next) => next(updateSingle(current, bound)),
+        emit,
+      ),
     (): PathFilter => {
       const initPaths = init.paths();
       const updatePaths = update.paths();
-      return (input, path, env, emit) => {
-        let sourceInput = input;
-        initPaths(input, path, env, (start, startPath) => {
-          let state: Json = start;
-          let statePath: Path | null = startPath;
-          const from = sourceInput;
-          sourceInput = null;
-          source.run(from, env, (value) => {
-            tick(env.run);
-            binding.bind(value, env, (bound) => {
-              const current = state;
-              const currentPath = statePath;
-              state = null;
-              statePath = null;
-              updatePaths(current, currentPath, bound, (next, nextPath) => {
-                state = next;
-                statePath = nextPath;
-              });
-            });
-          });
-          emit(state, statePath);
-        });
-      };
+      return (input, path, env, emit) => foldPaths(loop, initPaths, input, path, env, updatePaths, undefined, emit);
     },
   );
 }
@@ -90,57 +57,102 @@ export function compileForeach(compiler: Compiler, node: ForeachNode, scope: Sco
   const { binding, inner } = bindingScope(compiler, node, scope);
   const update = compiler.compile(node.update, inner);
   const extract = node.extract === undefined ? undefined : compiler.compile(node.extract, inner);
+  const loop = { source, binding };
   return makeCode(
-    (input, env, emit) => {
-      let sourceInput = input;
-      init.run(input, env, (start) => {
-        let state: Json = start;
-        const from = sourceInput;
-        sourceInput = null;
-        source.run(from, env, (value) => {
-          tick(env.run);
-          binding.bind(value, env, (bound) => {
-            const current = state;
-            state = null;
-            update.run(current, bound, (next) => {
-              state = next;
-              if (extract === undefined) emit(next);
-              else extract.run(next, bound, emit);
-            });
-          });
-        });
-      });
-    },
+    (input, env, emit) =>
+      foldValues(loop, init.run, input, env, (current, bound, next) =>
+        update.run(current, bound, (value) => {
+          next(value);
+          if (extract === undefined) emit(value);
+          else extract.run(value, bound, emit);
+        }),
+      ),
     (): PathFilter => {
       const initPaths = init.paths();
       const updatePaths = update.paths();
       const extractPaths = extract?.paths();
-      return (input, path, env, emit) => {
-        let sourceInput = input;
-        initPaths(input, path, env, (start, startPath) => {
-          let state: Json = start;
-          let statePath: Path | null = startPath;
-          const from = sourceInput;
-          sourceInput = null;
-          source.run(from, env, (value) => {
-            tick(env.run);
-            binding.bind(value, env, (bound) => {
-              const current = state;
-              const currentPath = statePath;
-              state = null;
-              statePath = null;
-              updatePaths(current, currentPath, bound, (next, nextPath) => {
-                state = next;
-                statePath = nextPath;
-                if (extractPaths === undefined) emit(next, nextPath);
-                else extractPaths(next, nextPath, bound, emit);
-              });
-            });
-          });
+      return (input, path, env, emit) =>
+        foldPaths(loop, initPaths, input, path, env, updatePaths, (next, nextPath, bound) => {
+          if (extractPaths === undefined) emit(next, nextPath);
+          else extractPaths(next, nextPath, bound, emit);
         });
-      };
     },
   );
+}
+
+/** SOURCE and its binding: what `reduce` and `foreach` loop over. */
+interface StateLoop {
+  readonly source: Code;
+  readonly binding: CompiledBinding;
+}
+
+/**
+ * The state loop `reduce` and `foreach` share: for each INIT output, SOURCE runs (on the input for the first, on
+ * null after it: jq's DUPN) and every binding of each SOURCE output runs UPDATE on the state, which is taken, null
+ * left behind (jq's LOADVN), so an UPDATE with no output leaves null. Each UPDATE output becomes the state through
+ * `next`; `done` receives the final state of each INIT output.
+ */
+function foldValues(
+  loop: StateLoop,
+  runInit: Code['run'],
+  input: Json,
+  env: Env,
+  update: (current: Json, bound: Env, next: (value: Json) => void) => void,
+  done?: (state: Json) => void,
+): void {
+  let sourceInput = input;
+  runInit(input, env, (start) => {
+    let state: Json = start;
+    const next = (value: Json): void => {
+      state = value;
+    };
+    const from = sourceInput;
+    sourceInput = null;
+    loop.source.run(from, env, (value) => {
+      tick(env.run);
+      loop.binding.bind(value, env, (bound) => {
+        const current = state;
+        state = null;
+        update(current, bound, next);
+      });
+    });
+    done?.(state);
+  });
+}
+
+/** {@link foldValues} in path mode: the state carries its path; `step` sees every UPDATE output with its path. */
+function foldPaths(
+  loop: StateLoop,
+  initPaths: PathFilter,
+  input: Json,
+  path: Path | null,
+  env: Env,
+  updatePaths: PathFilter,
+  step: ((next: Json, nextPath: Path | null, bound: Env) => void) | undefined,
+  done?: PathEmit,
+): void {
+  let sourceInput = input;
+  initPaths(input, path, env, (start, startPath) => {
+    let state: Json = start;
+    let statePath: Path | null = startPath;
+    const from = sourceInput;
+    sourceInput = null;
+    loop.source.run(from, env, (value) => {
+      tick(env.run);
+      loop.binding.bind(value, env, (bound) => {
+        const current = state;
+        const currentPath = statePath;
+        state = null;
+        statePath = null;
+        updatePaths(current, currentPath, bound, (next, nextPath) => {
+          state = next;
+          statePath = nextPath;
+          step?.(next, nextPath, bound);
+        });
+      });
+    });
+    done?.(state, statePath);
+  });
 }
 
 /** `SOURCE as PATTERNS | BODY`: the body sees `.` unchanged, once per way the patterns bind. */
