@@ -364,12 +364,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       event: JSON.stringify(event),
       acceptedAt: this.#deps.clock.now(),
     });
-    if (isAccepted) {
-      for (const notify of [...this.#inboxWaiters]) notify();
-      // A parked listener here may be due now: look at every tracked execution once more.
-      for (const executionId of this.#tracked.keys()) this.#tracked.set(executionId, 0);
-      this.#wakeLoop?.();
-    }
+    // A parked listener here may be due now: look at every tracked execution once more.
+    if (isAccepted) this.#inboxChanged([...this.#tracked.keys()]);
     return isAccepted;
   }
 
@@ -387,12 +383,15 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       payload: JSON.stringify(payload),
       sentAt: this.#deps.clock.now(),
     });
-    if (outcome === 'accepted') {
-      for (const notify of [...this.#inboxWaiters]) notify();
-      if (this.#tracked.has(executionId)) this.#tracked.set(executionId, 0);
-      this.#wakeLoop?.();
-    }
+    if (outcome === 'accepted') this.#inboxChanged([executionId]);
     return outcome !== 'ended';
+  }
+
+  /** Something arrived for waits: wake the listens waiting in memory, and make these tracked executions due. */
+  #inboxChanged(due: readonly string[]): void {
+    for (const notify of [...this.#inboxWaiters]) notify();
+    for (const executionId of due) if (this.#tracked.has(executionId)) this.#tracked.set(executionId, 0);
+    this.#wakeLoop?.();
   }
 
   /** Subscribes to the lifecycle CloudEvents; returns the unsubscribe function. */
