@@ -54,7 +54,7 @@ export interface EngineOptions {
   readonly containerRuntime?: string;
   /** @default the system clock */
   readonly clock?: Clock;
-  /** @default crypto.randomUUID and Math.random */
+  /** @default time-ordered (v7) uuids and Math.random */
   readonly random?: Random;
   /** This process's name in claims. @default `<hostname>:<pid>:<random>` */
   readonly owner?: string;

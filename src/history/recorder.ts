@@ -24,6 +24,12 @@ export interface RecorderOptions {
  * is used; replay returns the recorded one and never runs the effect again) and every derived step passes `derive`
  * (checked against history on replay). Sequence numbers are assigned in call order, so concurrent branches append
  * in a deterministic order, and appends are chained so one execution never races itself at the store.
+ *
+ * Durability: a recorded result may be used in memory at once (what follows from it is recorded after it, in the
+ * same or a later commit), but nothing outside the process may see a consequence of it before it is durable: an
+ * effect waits for `resultsDurable()` before it runs, and the engine for `flush()` before it reports an end or
+ * parks. A crash in between loses only work nobody saw; replay redoes it. So a workflow of n sequential steps costs
+ * n + 1 commits, not 2n + 1, and each step's derived events ride in its result's commit.
  */
 export class Recorder {
   readonly executionId: string;
@@ -35,6 +41,8 @@ export class Recorder {
   #headSeq: number;
   #headHash: string;
   #appends: Promise<void> = Promise.resolve();
+  /** Settles once the last captured result (and so everything before it) is durable. */
+  #resultsWritten: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
   #stopped: Error | undefined;
   #pendingAppends = 0;
@@ -102,15 +110,15 @@ export class Recorder {
       }
       return this.#replayed(recorded);
     }
-    // A derived step need not be durable before the run goes on: replay derives it again. Only outside results
-    // wait (below), and they wait for every earlier append too, so history is never acted on ahead of the disk.
-    return this.#append(type, data, { status, isDurableBeforeUse: false });
+    // A derived step need not be durable before the run goes on: replay derives it again.
+    return this.#append(type, data, { status, isResult: false, isDurableBeforeUse: false });
   }
 
   /**
    * An outside result: returned from history when recorded; otherwise `produce` runs (only if `signal` is not
-   * aborted) and its result is appended — durable — before the caller sees it. Append before use: a crash after
-   * the effect re-runs it; a crash after the append never does.
+   * aborted) and its result is appended before the caller sees it. Append before use: a crash after the effect
+   * re-runs it; a crash after the commit never does. The caller may compute with it at once; whatever would let the
+   * outside world see it waits for `resultsDurable()`.
    */
   async capture<T extends EventType>(
     type: T,
@@ -124,13 +132,22 @@ export class Recorder {
     signal?.throwIfAborted();
     this.#checkLive(key);
     const data = await produce();
-    return this.#append(type, data, { isDurableBeforeUse: true });
+    return this.#append(type, data, { isResult: true, isDurableBeforeUse: false });
+  }
+
+  /**
+   * Resolves once every result captured so far is durable (rejects with the first write failure). An effect runs
+   * only after this: it may depend on those results, and a crash must never leave it acting on one that is lost.
+   */
+  async resultsDurable(): Promise<void> {
+    await this.#resultsWritten;
+    this.#throwIfFailed();
   }
 
   /** An administrative or unkeyed event (e.g. `CancelRequested`) appended by this process. */
   async appendUnkeyed<T extends EventType>(type: T, data: EventDataMap[T], status?: Phase): Promise<HistoryEvent<T>> {
     this.#checkLive(type);
-    return this.#append(type, data, { status, isDurableBeforeUse: true });
+    return this.#append(type, data, { status, isResult: true, isDurableBeforeUse: true });
   }
 
   /**
@@ -184,7 +201,7 @@ export class Recorder {
   async #append<T extends EventType>(
     type: T,
     data: EventDataMap[T],
-    options: { status?: Phase | undefined; isDurableBeforeUse: boolean },
+    options: { status?: Phase | undefined; isResult: boolean; isDurableBeforeUse: boolean },
   ): Promise<HistoryEvent<T>> {
     const sink = this.#sink;
     const key = (data as { key?: string }).key ?? type;
@@ -216,6 +233,7 @@ export class Recorder {
         this.#pendingAppends -= 1;
       });
     this.#appends = Promise.all([this.#appends, settled]).then(() => undefined);
+    if (options.isResult) this.#resultsWritten = this.#appends;
     const keyed = (data as { key?: string }).key;
     if (keyed !== undefined) this.#byKey.set(keyed, event as AnyHistoryEvent);
     this.#produced.push(event as AnyHistoryEvent);

@@ -140,6 +140,8 @@ export class TaskContext {
         'EffectCompleted',
         key,
         async () => {
+          // The effect may act on any result recorded so far: none may still be lost to a crash when it runs.
+          await recorder.resultsDurable();
           const done = this.run.observer.workBegan();
           try {
             return { key, effect, result: await produce(this.signal) };

@@ -110,7 +110,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #results = new ExecutionResults();
   /** Executions this engine parked (or waits on) and resumes itself when due; `work()` resumes every execution. */
   readonly #tracked = new Map<string, number | null>();
-  #wakeLoop: (() => void) | undefined;
+  /** Interrupts the loop's current idle wait; a wake-up that comes before the wait begins is kept (below). */
+  #interruptIdle: (() => void) | undefined;
+  /** Set by every wake-up since the loop last looked at the store: its next idle returns at once. */
+  #isWakeRequested = false;
   #loop: Promise<void> | undefined;
   #isWorker = false;
   #concurrency = 10;
@@ -391,7 +394,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   #inboxChanged(due: readonly string[]): void {
     for (const notify of [...this.#inboxWaiters]) notify();
     for (const executionId of due) if (this.#tracked.has(executionId)) this.#tracked.set(executionId, 0);
-    this.#wakeLoop?.();
+    this.#wakeLoop();
   }
 
   /** Subscribes to the lifecycle CloudEvents; returns the unsubscribe function. */
@@ -429,23 +432,35 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     await this.#parkAll();
   }
 
+  /** Wakes the work or tracking loop: it looks at the store again now, even if it was not idle yet. */
+  #wakeLoop(): void {
+    this.#isWakeRequested = true;
+    this.#interruptIdle?.();
+  }
+
   /** Waits until the next wake-up, a local start or publish, a run ending, or a poll interval, whichever is first. */
   async #idle(nextWake: number | undefined, stop: AbortSignal | undefined): Promise<void> {
     // Yield a turn first, so timers, renewals and commits run even when the next wake-up is already past.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // A run that ended (or an event that arrived) since the loop's last look must not wait for the next poll.
+    if (this.#isWakeRequested) {
+      this.#isWakeRequested = false;
+      return;
+    }
     const now = this.#deps.clock.now();
     const interrupt = new AbortController();
-    this.#wakeLoop = () => interrupt.abort();
+    this.#interruptIdle = () => interrupt.abort();
     const until = Math.min(nextWake ?? Number.POSITIVE_INFINITY, now + POLL_MS);
     const signals = [interrupt.signal, this.#closing.signal, ...(stop === undefined ? [] : [stop])];
     await this.#deps.clock.sleepUntil(until, AbortSignal.any(signals)).catch(() => undefined);
-    this.#wakeLoop = undefined;
+    this.#interruptIdle = undefined;
+    this.#isWakeRequested = false;
   }
 
   /** Stops the runs in memory without writing anything half-done, releases their claims, and closes the store. Idempotent. */
   async close(): Promise<void> {
     if (!this.#closing.signal.aborted) this.#closing.abort(new RunStoppedError({ executionId: '*', reason: 'engine-closing' }));
-    this.#wakeLoop?.();
+    this.#wakeLoop();
     await this.#loop;
     await this.#parkAll();
     this.#results.failAll((executionId) => new EngineClosedError(executionId));
@@ -594,7 +609,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         clearInterval(renewal);
         signal?.removeEventListener('abort', onAbort);
         this.#active.delete(executionId);
-        this.#wakeLoop?.();
+        this.#wakeLoop();
       }
     })();
     const tracked: ActiveExecution = Object.assign(active, { done });
@@ -633,7 +648,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     this.#loop ??= this.#trackLoop().finally(() => {
       this.#loop = undefined;
     });
-    this.#wakeLoop?.();
+    this.#wakeLoop();
   }
 
   /** Resumes the executions this engine parked, each when due (a worker's `work()` loop covers all of them). */

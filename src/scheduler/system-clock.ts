@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock, Random } from '../runtime/ports.js';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 
 /** Node's timers cap a delay at 2^31−1 ms (~24.8 days); longer waits sleep in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -18,8 +18,8 @@ export const systemClock: Clock = {
   },
 };
 
-/** Real randomness: v4 uuids and `Math.random`, for live runs. */
+/** Real randomness: time-ordered (v7) uuids and `Math.random`, for live runs. */
 export const systemRandom: Random = {
-  uuid: () => randomUUID(),
+  uuid: () => timeOrderedUuid(),
   float: () => Math.random(),
 };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { type Definition, DefinitionInvalidError } from '../../index.js';
@@ -42,7 +41,6 @@ async function start(file: string, options: StartOptions, io: Io): Promise<numbe
   if (options.id !== undefined && options.id.trim() === '') throw new UsageError('--id must not be empty');
   const input = (await readValueOptions({ inline: options.input, file: options.inputFile }, { inline: '--input', file: '--input-file' })) ?? {};
   await readDefinitionFile(file); // an unreadable file is bad usage (exit 2)
-  const executionId = options.id ?? randomUUID();
   const functions = await loadActivityModules(options.activities);
   return withStoreEngine({ db: options.db, whenMissing: 'create', functions, baseDir: path.dirname(path.resolve(file)) }, async (engine) => {
     const definitions = await loadDefinitions(engine, [], options, io);
@@ -58,7 +56,7 @@ async function start(file: string, options: StartOptions, io: Io): Promise<numbe
     definitions.push(definition);
     for (const each of definitions) await engine.deploy(each);
     // Created durably and left unclaimed: a worker runs it (this process has no secrets, and would exit mid-step).
-    await engine.start(definition, { input, executionId, run: false });
+    const { executionId } = await engine.start(definition, { input, ...(options.id === undefined ? {} : { executionId: options.id }), run: false });
     io.stdout(`${executionId}\n`);
     return ExitCode.Ok;
   });

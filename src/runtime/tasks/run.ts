@@ -137,7 +137,9 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
       parent: { executionId: ctx.run.executionId, key: startedKey },
       signal,
     });
+  // The child must never outlive a crash that loses its ChildStarted (replay would start another one).
   if (!isAwaited) {
+    await recorder.resultsDurable();
     childRun(ctx.run.ports.engineSignal ?? ctx.signal).catch(() => undefined);
     return ctx.input;
   }
@@ -147,6 +149,7 @@ async function runWorkflow(ctx: TaskContext, reference: JsonObject, isAwaited: b
     completedKey,
     async () => {
       // A wait like a listen's: the run may park meanwhile, and the child's end makes it due again.
+      await recorder.resultsDurable();
       const endWait = ctx.run.observer.waitBegan(null);
       const result = await childRun(ctx.signal).finally(endWait);
       // Cancelled with its parent: the parent is cancelled too, not faulted, and nothing is recorded for the child.
