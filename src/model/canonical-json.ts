@@ -25,9 +25,56 @@ export class CanonicalJsonError extends Error {
  * Throws {@link CanonicalJsonError} on a value JSON cannot carry.
  */
 export function canonicalJson(value: Json): string {
-  const parts: string[] = [];
-  write(value, '', parts);
-  return parts.join('');
+  try {
+    return serialize(value);
+  } catch (error) {
+    if (error !== NOT_JSON) throw error;
+  }
+  // Rare: walk again keeping JSON pointers, to name the offending value (the fast walk builds none).
+  write(value, '', []);
+  throw new Error('unreachable: canonicalJson found a value it cannot serialise, then none');
+}
+
+/** Thrown by the fast walk; never escapes `canonicalJson`. */
+const NOT_JSON = Symbol('not JSON');
+
+/** The hot path (every history event is hashed through it): no pointers, no intermediate arrays. */
+function serialize(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_JSON;
+      return JSON.stringify(value);
+    case 'string':
+      if (!isWellFormed(value)) throw NOT_JSON;
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let index = 0; index < value.length; index += 1) out += (index > 0 ? ',' : '') + serialize(value[index]);
+        return `${out}]`;
+      }
+      if (!isPlainObject(value)) throw NOT_JSON;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      for (let index = 0; index < keys.length; index += 1) {
+        const key = keys[index] as string;
+        if (!isWellFormed(key)) throw NOT_JSON;
+        out += `${index > 0 ? ',' : ''}${JSON.stringify(key)}:${serialize(record[key])}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_JSON;
+  }
+}
+
+/** No lone UTF-16 surrogate (I-JSON). `String.prototype.isWellFormed` is in Node 20, not yet in TypeScript's ES2023 lib. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 function write(value: unknown, pointer: string, out: string[]): void {
@@ -81,11 +128,9 @@ function writeObject(value: Record<string, unknown>, pointer: string, out: strin
 
 /** JSON.stringify escapes exactly what RFC 8785 §3.2.2.2 asks (", \, control characters) and nothing else. */
 function quote(text: string, pointer: string): string {
-  if (LONE_SURROGATE.test(text)) throw new CanonicalJsonError(pointer, 'a string with a lone UTF-16 surrogate');
+  if (!isWellFormed(text)) throw new CanonicalJsonError(pointer, 'a string with a lone UTF-16 surrogate');
   return JSON.stringify(text);
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);

@@ -9,10 +9,36 @@ import type { ResolvedSqliteStoreOptions } from './sqlite-store-options.js';
 export type EventLimits = Pick<ResolvedSqliteStoreOptions, 'maxPayloadBytes' | 'maxHistoryEvents' | 'blobThresholdBytes'>;
 
 /**
- * One append, run inside the batch's transaction (under a savepoint, so a failure undoes only this item). Every check
- * comes before the first write, in the memory store's order: unknown execution, lost claim, stale head, limits.
+ * One append, run inside the batch's transaction (under a savepoint, so a failure undoes only this item). The common
+ * case — the head and the claim are what the writer expects, the events fit — is one guarded UPDATE and one INSERT.
+ * Anything else takes the checked path, which reports the first failure in the memory store's order: unknown
+ * execution, lost claim, stale head, limits. Either way every check comes before the first write.
  */
 export function appendOne(sql: Statements, limits: EventLimits, input: AppendInput): AppendResult {
+  return appendExpected(sql, limits, input) ?? appendChecked(sql, limits, input);
+}
+
+/** The fast path: undefined (nothing written) when the append is not the plain expected one. */
+function appendExpected(sql: Statements, limits: EventLimits, input: AppendInput): AppendResult | undefined {
+  const last = input.events.at(-1);
+  if (last === undefined) return undefined;
+  const sizes = checkedSizes(limits, { executionId: input.executionId, head: input.expectedSeq, expectedSeq: input.expectedSeq, events: input.events }, false);
+  if (sizes === undefined) return undefined;
+  const isAdvanced = sql.executions.advanceHead({
+    id: input.executionId,
+    fromSeq: input.expectedSeq,
+    seq: last.seq,
+    updatedAt: last.at,
+    status: input.status ?? null,
+    claim: input.claim,
+  });
+  if (!isAdvanced) return undefined;
+  insertEvents(sql, limits, input.executionId, input.events, sizes);
+  finishAppend(sql, input);
+  return { seq: last.seq };
+}
+
+function appendChecked(sql: Statements, limits: EventLimits, input: AppendInput): AppendResult {
   const row = sql.executions.get.get(input.executionId);
   if (row === undefined) throw new ExecutionNotFoundError(input.executionId);
   if (input.claim !== undefined && (row.claim_owner !== input.claim.owner || row.claim_epoch !== input.claim.epoch)) {
@@ -23,13 +49,16 @@ export function appendOne(sql: Statements, limits: EventLimits, input: AppendInp
   if (last !== undefined || input.status !== undefined) {
     sql.executions.setHead.run({ id: input.executionId, seq, updatedAt: last?.at ?? row.updated_at, status: input.status ?? null });
   }
+  finishAppend(sql, input);
+  return { seq };
+}
+
+/** What an append does after its events: give the claim up, and wake a parked parent when a child ends. */
+function finishAppend(sql: Statements, input: AppendInput): void {
   if (input.release === true && input.claim !== undefined) {
     sql.claims.release.run({ id: input.executionId, owner: input.claim.owner, epoch: input.claim.epoch, isParked: 0, wakeAt: null });
   }
-  if (input.status !== undefined && isTerminal(input.status) && row.parent_id !== null) {
-    sql.claims.wakeParent.run({ id: input.executionId });
-  }
-  return { seq };
+  if (input.status !== undefined && isTerminal(input.status)) sql.claims.wakeParent.run({ id: input.executionId });
 }
 
 /** The claim a token named is not the current one: report who holds it now, if anyone. */
@@ -46,39 +75,52 @@ export function leaseLost(row: ExecutionRow, token: { executionId: string; owner
  * Checks that `events` extend exactly `head` (= `expectedSeq`) and fit the limits, then inserts them. Returns the new
  * head. Payloads over the blob threshold go to `blobs` once per distinct text; the row keeps the hash.
  */
-export function writeEvents(
-  sql: Statements,
-  limits: EventLimits,
-  batch: { executionId: string; head: number; expectedSeq: number; events: readonly EventRow[] },
-): number {
+export function writeEvents(sql: Statements, limits: EventLimits, batch: EventBatch): number {
+  const sizes = checkedSizes(limits, batch, true) as number[];
+  insertEvents(sql, limits, batch.executionId, batch.events, sizes);
+  return batch.head + batch.events.length;
+}
+
+interface EventBatch {
+  readonly executionId: string;
+  readonly head: number;
+  readonly expectedSeq: number;
+  readonly events: readonly EventRow[];
+}
+
+/**
+ * The payload sizes of a batch that extends `head` and fits the limits. Otherwise it throws the error that says why
+ * — or, with `isThrowing` false, returns undefined so the caller can find the first failure in order.
+ */
+function checkedSizes(limits: EventLimits, batch: EventBatch, isThrowing: boolean): number[] | undefined {
   const { executionId, head, expectedSeq, events } = batch;
-  if (expectedSeq !== head) throw new StoreConflictError({ executionId, expectedSeq, actualSeq: head });
-  events.forEach((event, index) => {
+  const fail = (error: Error): undefined => {
+    if (isThrowing) throw error;
+    return undefined;
+  };
+  if (expectedSeq !== head) return fail(new StoreConflictError({ executionId, expectedSeq, actualSeq: head }));
+  for (const [index, event] of events.entries()) {
     if (event.seq !== head + index + 1) {
-      throw new StoreConflictError({ executionId, expectedSeq: event.seq - index - 1, actualSeq: head });
+      return fail(new StoreConflictError({ executionId, expectedSeq: event.seq - index - 1, actualSeq: head }));
     }
-  });
+  }
   if (head + events.length > limits.maxHistoryEvents) {
-    throw new StoreLimitError({ executionId, limit: 'historyEvents', max: limits.maxHistoryEvents, found: head + events.length });
+    return fail(new StoreLimitError({ executionId, limit: 'historyEvents', max: limits.maxHistoryEvents, found: head + events.length }));
   }
   const sizes = events.map((event) => Buffer.byteLength(event.data, 'utf8'));
   const largest = sizes.reduce((max, size) => Math.max(max, size), 0);
   if (largest > limits.maxPayloadBytes) {
-    throw new StoreLimitError({ executionId, limit: 'payloadBytes', max: limits.maxPayloadBytes, found: largest });
+    return fail(new StoreLimitError({ executionId, limit: 'payloadBytes', max: limits.maxPayloadBytes, found: largest }));
   }
-  events.forEach((event, index) => {
+  return sizes;
+}
+
+function insertEvents(sql: Statements, limits: EventLimits, executionId: string, events: readonly EventRow[], sizes: readonly number[]): void {
+  const rows = events.map((event, index) => {
     const isOffloaded = (sizes[index] ?? 0) > limits.blobThresholdBytes;
     const blobHash = isOffloaded ? createHash('sha256').update(event.data, 'utf8').digest('hex') : null;
     if (blobHash !== null) sql.blobs.insert.run({ hash: blobHash, content: event.data });
-    sql.events.insert.run({
-      executionId,
-      seq: event.seq,
-      type: event.type,
-      at: event.at,
-      data: blobHash === null ? event.data : null,
-      blobHash,
-      hash: event.hash,
-    });
+    return { seq: event.seq, type: event.type, at: event.at, data: blobHash === null ? event.data : null, blobHash, hash: event.hash };
   });
-  return head + events.length;
+  sql.events.insertAll(executionId, rows);
 }

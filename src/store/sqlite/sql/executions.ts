@@ -38,6 +38,11 @@ export interface ExecutionStatements {
   insert(execution: NewExecution): boolean;
   readonly get: Statement<[string], ExecutionRow>;
   readonly setHead: Statement<{ id: string; seq: number; updatedAt: number; status: string | null }>;
+  /**
+   * Moves the head from `fromSeq` to `seq` only if it is still at `fromSeq` and, for a fenced append, the claim is
+   * still `claim`: one statement for the checks and the write of the common case. False = nothing changed.
+   */
+  advanceHead(input: { id: string; fromSeq: number; seq: number; updatedAt: number; status: string | null; claim: { owner: string; epoch: number } | undefined }): boolean;
   list(filter: ExecutionFilter): ExecutionRow[];
 }
 
@@ -53,7 +58,14 @@ export function prepareExecutionStatements(db: Database): ExecutionStatements {
      VALUES (@id, @namespace, @name, @version, @definitionHash, @status, @parentId, @createdAt, @createdAt)
      ON CONFLICT (id) DO NOTHING`,
   );
+  const advanceHead = db.prepare<unknown[]>(
+    `UPDATE executions SET seq = ?, updated_at = ?, status = coalesce(?, status)
+     WHERE id = ? AND seq = ? AND (? = 0 OR (claim_owner = ? AND claim_epoch = ?))`,
+  );
   return {
+    advanceHead({ id, fromSeq, seq, updatedAt, status, claim }) {
+      return advanceHead.run(seq, updatedAt, status, id, fromSeq, claim === undefined ? 0 : 1, claim?.owner ?? null, claim?.epoch ?? null).changes === 1;
+    },
     insert(execution: NewExecution): boolean {
       return (
         insert.run({
