@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { hostname } from 'node:os';
 import type { Effects, RegisteredFunction } from './activities/effects.js';
+import { CURRENT_REPLAY_FLAGS } from './history/replay-flags.js';
 import { createHttpActivities } from './activities/http/http-activities.js';
 import { createProcessActivities } from './activities/process/process-activities.js';
 import { createResourceReader } from './activities/resources/resource-reader.js';
@@ -35,8 +36,6 @@ import { systemClock, systemRandom } from './scheduler/system-clock.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
 import type { ExecutionFilter, ExecutionRecord, Store } from './store/store.js';
 
-/** Replay flags this engine records in `WorkflowStarted` (none yet: version 1 of every recording rule). */
-const REPLAY_FLAGS: readonly number[] = [];
 
 export interface EngineOptions {
   /**
@@ -194,7 +193,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     schemas: createJsonSchemaValidator(),
     secrets: typeof secrets === 'function' ? secrets : (name) => secrets?.[name],
     engineVersion: packageVersion(),
-    replayFlags: REPLAY_FLAGS,
+    replayFlags: CURRENT_REPLAY_FLAGS,
     owner: options.owner ?? `${hostname()}:${process.pid}:${random.uuid().slice(0, 8)}`,
     leaseMs: options.leaseMs ?? 30_000,
     parkAfterMs: options.parkAfterMs ?? 2_000,

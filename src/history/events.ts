@@ -23,7 +23,11 @@ export interface EventDataMap {
   };
   TaskStarted: { key: string; reference: string; indexes: number[]; name: string; input: Json };
   TaskSkipped: { key: string };
-  TaskCompleted: { key: string; output: Json };
+  /**
+   * `then`, `isEnded` and `context` (`$context` after the task, present when it changed) only under
+   * `ReplayFlag.skipCompletedTasks`: what a parent needs to go on past the task without running it again.
+   */
+  TaskCompleted: { key: string; output: Json; then?: string; isEnded?: boolean; context?: Json };
   TaskFaulted: { key: string; error: Problem };
   TaskCancelled: { key: string; reason: string };
   TaskRetrying: { key: string; attempt: number; delayMs: number; error: Problem };
@@ -36,7 +40,8 @@ export interface EventDataMap {
   TimerStarted: { key: string; firesAt: number };
   TimerFired: { key: string };
   /** A consumed event and its inbox position: replay resumes the subscription after it. */
-  EventConsumed: { key: string; event: Json; inboxSeq: number };
+  /** `isSignal`: taken from the execution's signal mailbox (then `inboxSeq` is the mailbox position), not the inbox. */
+  EventConsumed: { key: string; event: Json; inboxSeq: number; isSignal?: boolean };
   EventEmitted: { key: string; event: Json };
   ChildStarted: { key: string; childExecutionId: string; definitionHash: string };
   ChildCompleted: {

@@ -34,6 +34,8 @@ export interface RecorderOptions {
 export class Recorder {
   readonly executionId: string;
   readonly #byKey = new Map<string, AnyHistoryEvent>();
+  /** The history this run was given (seq 1…n at index 0…n−1). */
+  readonly #history: readonly AnyHistoryEvent[];
   readonly #produced: AnyHistoryEvent[] = [];
   readonly #sink: HistorySink | undefined;
   readonly #now: () => number;
@@ -49,6 +51,7 @@ export class Recorder {
 
   constructor(options: RecorderOptions) {
     this.executionId = options.executionId;
+    this.#history = options.history;
     for (const event of options.history) {
       const key = keyOf(event);
       if (key !== undefined) this.#byKey.set(key, event);
@@ -77,6 +80,22 @@ export class Recorder {
     if (event === undefined) return undefined;
     this.#checkType(event, type, key);
     return event as HistoryEvent<T>;
+  }
+
+  /**
+   * Replays, without running anything, the recorded events from `fromSeq` to `toSeq` whose keys `isMember` accepts
+   * (a completed task's own events and its subtree's, which replay skips) and returns them in seq order.
+   */
+  replayRange(fromSeq: number, toSeq: number, isMember: (key: string) => boolean): AnyHistoryEvent[] {
+    const members: AnyHistoryEvent[] = [];
+    for (let index = fromSeq - 1; index < toSeq && index < this.#history.length; index += 1) {
+      const event = this.#history[index] as AnyHistoryEvent;
+      const key = keyOf(event);
+      if (key === undefined || !isMember(key)) continue;
+      this.#replayed(event);
+      members.push(event);
+    }
+    return members;
   }
 
   /** Every event this run went through (replayed and new), for folding a rebuilt state. */

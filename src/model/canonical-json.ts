@@ -35,8 +35,8 @@ export function canonicalJson(value: Json): string {
   throw new Error('unreachable: canonicalJson found a value it cannot serialise, then none');
 }
 
-/** Thrown by the fast walk; never escapes `canonicalJson`. */
-const NOT_JSON = Symbol('not JSON');
+/** Thrown by the fast walk (one instance: no stack to capture per throw); never escapes `canonicalJson`. */
+const NOT_JSON = new Error('not JSON');
 
 /** The hot path (every history event is hashed through it): no pointers, no intermediate arrays. */
 function serialize(value: unknown): string {

@@ -1,3 +1,4 @@
+import { ReplayFlag } from '../history/replay-flags.js';
 import { isoInstant } from '../model/instant.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Problem } from '../model/problems.js';
@@ -53,9 +54,20 @@ export class ExecutionRun {
     /** `$workflow`: `{ id, definition, input, startedAt }`. */
     readonly workflowArgument: JsonObject,
     readonly observer: RunObserver = UNOBSERVED,
+    /** The replay flags the execution started under (its `WorkflowStarted`). */
+    readonly replayFlags: readonly number[] = [],
+    /** Re-run every recorded task (a rebuild that checks the whole history) even where the flags allow skipping. */
+    isVerifying = false,
   ) {
     this.#redact = secretRedactor(secrets);
+    this.recordsCompletionDetails = replayFlags.includes(ReplayFlag.skipCompletedTasks);
+    this.isSkippingCompleted = this.recordsCompletionDetails && !isVerifying;
   }
+
+  /** `TaskCompleted` carries what replay needs to skip the task (`ReplayFlag.skipCompletedTasks`). */
+  readonly recordsCompletionDetails: boolean;
+  /** Replay returns recorded task outcomes without re-running their subtrees. */
+  readonly isSkippingCompleted: boolean;
 
   /**
    * The problem as it may be recorded and shown: secret values (an expression error can quote the value it failed

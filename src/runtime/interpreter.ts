@@ -5,6 +5,7 @@ import { childPointer, taskRefKey, type TaskRef } from '../model/task-ref.js';
 import { type Task, type TaskBase, type TaskList, taskKindOf } from '../model/workflow.js';
 import { CancelledError, isAbortOf } from './cancellation.js';
 import { type ContextCell, type ExecutionRun, timeArgument } from './execution-run.js';
+import { completionDetails, replayRecordedVisit } from './recorded-visit.js';
 import { checkSchema } from './schemas.js';
 import { type TaskHandler, taskHandlers } from './task-kinds.js';
 import { type ListOutcome, type ListScope, TaskContext, type TaskOutcome } from './task-context.js';
@@ -130,6 +131,11 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
   const refKey = taskRefKey(ref);
   const visit = run.nextVisit(refKey);
   const visitKey = `${refKey}#${visit}`;
+  if (run.isSkippingCompleted) {
+    const recorded = replayRecordedVisit(scope, pointer, visitKey);
+    if (recorded !== undefined) return recorded;
+  }
+  const contextBefore = scope.context.value;
   const startedKey = `${visitKey}:started`;
   // Recorded steps replay even under an aborted scope; only new work stops (as it did the first time).
   if (!run.recorder.has(startedKey)) scope.signal.throwIfAborted();
@@ -180,7 +186,8 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
       await checkSchema(ctx, t.export.schema, exported, 'export');
       scope.context.value = exported;
     }
-    await run.recorder.derive('TaskCompleted', { key: `${visitKey}:completed`, output });
+    const details = run.recordsCompletionDetails ? completionDetails(outcome, { before: contextBefore, after: scope.context.value }) : {};
+    await run.recorder.derive('TaskCompleted', { key: `${visitKey}:completed`, output, ...details });
     return { ...outcome, output };
   } catch (error) {
     if (isEngineFailure(error)) throw error;

@@ -293,7 +293,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const controller = new AbortController();
     const cancel = history.find((e) => e.type === 'CancelRequested');
     if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
-    const run = this.#executionRun(executionId, definition, recorder, ports, first);
+    const run = this.#executionRun(executionId, definition, recorder, ports, first, undefined, true);
     try {
       await runWorkflow(run, first.data.input, controller.signal);
     } catch (error) {
@@ -680,7 +680,15 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     }
   }
 
-  #executionRun(executionId: string, definition: Definition, recorder: Recorder, ports: RuntimePorts, first: HistoryEvent<'WorkflowStarted'>, observer?: RunObserver): ExecutionRun {
+  #executionRun(
+    executionId: string,
+    definition: Definition,
+    recorder: Recorder,
+    ports: RuntimePorts,
+    first: HistoryEvent<'WorkflowStarted'>,
+    observer?: RunObserver,
+    isVerifying = false,
+  ): ExecutionRun {
     const secrets: JsonObject = {};
     for (const name of first.data.secretNames) {
       const value = this.#deps.secrets(name);
@@ -692,7 +700,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       input: first.data.input,
       startedAt: timeArgument(first.at),
     };
-    return new ExecutionRun(executionId, definition, recorder, ports, secrets, workflowArgument, observer);
+    return new ExecutionRun(executionId, definition, recorder, ports, secrets, workflowArgument, observer, first.data.replayFlags, isVerifying);
   }
 
   #ports(definition: Definition): RuntimePorts {

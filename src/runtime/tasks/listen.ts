@@ -97,7 +97,7 @@ class EventInbox {
       key,
       async () => {
         const { seq, event } = await this.#take(accepts);
-        return { key, event: event as unknown as Json, inboxSeq: seq };
+        return { key, event: event as unknown as Json, inboxSeq: seq, ...(this.isSignals ? { isSignal: true } : {}) };
       },
       this.ctx.signal,
     );

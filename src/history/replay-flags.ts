@@ -1,0 +1,18 @@
+/**
+ * Behaviours an execution starts under and replays under for ever (DESIGN.md, "The execution model" 1): its
+ * `WorkflowStarted` lists the flags in force, so an engine that changes how it records replays old histories the
+ * old way. A flag is never reused or removed.
+ */
+export const ReplayFlag = {
+  /**
+   * `TaskCompleted` also records what a task's parent needs to go on without running it again (a switch's `then`,
+   * `isEnded`, `$context` after the task when it changed), and replay returns a recorded completion or fault at once
+   * instead of re-running the task's subtree: resuming costs the open part of the history, not all of it.
+   */
+  skipCompletedTasks: 1,
+} as const;
+
+export type ReplayFlag = (typeof ReplayFlag)[keyof typeof ReplayFlag];
+
+/** The flags new executions start under. */
+export const CURRENT_REPLAY_FLAGS: readonly ReplayFlag[] = [ReplayFlag.skipCompletedTasks];

@@ -1,0 +1,125 @@
+/**
+ * Resuming by replay skips the tasks whose completion is recorded (ReplayFlag.skipCompletedTasks): the recorded
+ * outcome is returned without running the task again, and what the rest of the run depends on is restored — the
+ * visit numbers of revisited tasks, `$context`, a switch's `then`, the signals consumed, a fault caught by `try`.
+ * Each test runs part of a workflow in one engine, closes it mid-wait, and lets a second engine finish by replay.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Json, RegisteredFunction } from '../../src/index.js';
+import { assertRebuildMatches, eventsOfType } from '../support/engine-harness.js';
+import { assertKeysUnique, until, useDurableFile, workflowDocument } from '../support/durable-engine.js';
+
+const signalWait = (name: string) => ({ listen: { to: { one: { with: { type: 'io.itonami.signal', subject: name } } } } });
+
+/** Counts calls per idempotency key; `flaky` fails its first two attempts. */
+function recordingFunctions(): { functions: Record<string, RegisteredFunction>; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const note = (key: string): number => {
+    const count = (calls.get(key) ?? 0) + 1;
+    calls.set(key, count);
+    return count;
+  };
+  let flakyAttempts = 0;
+  return {
+    calls,
+    functions: {
+      count: (input, context) => {
+        note(context.idempotencyKey);
+        return input;
+      },
+      flaky: (_input, context) => {
+        note(context.idempotencyKey);
+        flakyAttempts += 1;
+        if (flakyAttempts <= 2) throw Object.assign(new Error(`attempt ${flakyAttempts} fails`), { code: 'FLAKY' });
+        return { attempts: flakyAttempts };
+      },
+    },
+  };
+}
+
+test('a resumed run skips completed tasks and restores visits, $context, switch jumps, consumed signals and caught faults', async (t) => {
+  const file = await useDurableFile(t);
+  const tasks = [
+    {
+      guarded: {
+        try: [{ flakyCall: { call: 'flaky' } }],
+        catch: { errors: { with: { type: 'https://serverlessworkflow.io/spec/1.0.0/errors/runtime' } }, retry: { delay: { milliseconds: 1 }, limit: { attempt: { count: 5 } } } },
+      },
+    },
+    { firstSignal: signalWait('go') },
+    { start: { set: { n: 0 }, export: { as: '${ {n: 0} }' } } },
+    {
+      loop: {
+        do: [
+          { bump: { set: '${ {n: ($context.n + 1)} }', export: { as: '${ {n: ($context.n + 1)} }' } } },
+          { inner: { call: 'count', with: { n: '${ $context.n }' } } },
+        ],
+      },
+    },
+    {
+      check: {
+        switch: [{ again: { when: '${ $context.n < 3 }', then: 'loop' } }, { finish: { when: '${ $context.n >= 4 }', then: 'last' } }, { done: { then: 'continue' } }],
+      },
+    },
+    { pause: { wait: { milliseconds: 300 } } },
+    { secondSignal: signalWait('go') },
+    { back: { switch: [{ again: { when: '${ $context.n < 4 }', then: 'loop' } }, { on: { then: 'continue' } }] } },
+    { last: { call: 'count', with: { n: '${ $context.n }' } } },
+  ];
+  const first = recordingFunctions();
+  const a = await file.open({ functions: first.functions, parkAfterMs: Number.POSITIVE_INFINITY });
+  await a.engine.start(a.engine.load(workflowDocument('skip', tasks)), { executionId: 'skip-1' });
+  assert.equal(await a.engine.signal('skip-1', 'go', { nth: 1 }), true);
+  assert.equal(await a.engine.signal('skip-1', 'go', { nth: 2 }), true);
+  const isPausing = async (): Promise<boolean> =>
+    eventsOfType(await a.engine.history('skip-1'), 'TimerStarted').some((event) => event.data.key.startsWith('/do/5/pause#0:'));
+  await until(isPausing, 'the pause to begin');
+  await a.engine.close();
+
+  const second = recordingFunctions();
+  const b = await file.open({ functions: second.functions });
+  await b.engine.work({ untilIdle: true, maxWaitMs: 5_000 });
+  const state = await b.engine.getExecution('skip-1');
+  assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
+  // The jump back from `back` revisits `loop` once more (n goes 3 -> 4), then `check` jumps to `last`.
+  assert.deepEqual(state?.output, { n: 4 });
+
+  const history = await b.engine.history('skip-1');
+  assertKeysUnique(history, 'skip-1');
+  // Visits of the revisited loop's inner tasks go on from #3 after the resume (#0-#2 ran before it).
+  const innerKeys = eventsOfType(history, 'EffectCompleted')
+    .map((event) => event.data.key)
+    .filter((key) => key.startsWith('/do/3/loop/do/1/inner'));
+  assert.deepEqual(innerKeys, [0, 1, 2, 3].map((visit) => `/do/3/loop/do/1/inner#${visit}:call`));
+  // Nothing recorded before the close ran again; only the new steps ran in b.
+  assert.deepEqual([...second.calls.keys()].sort(), ['skip-1:/do/3/loop/do/1/inner#3', 'skip-1:/do/8/last#0']);
+  assert.equal([...first.calls.keys()].filter((key) => key.includes('flakyCall')).length, 3, 'three attempts, each its own key');
+  // The second wait took the second signal: the first one's consumption was restored from the skipped task.
+  const consumed = eventsOfType(history, 'EventConsumed').map((event) => (event.data.event as { data?: Json }).data);
+  assert.deepEqual(consumed, [{ nth: 1 }, { nth: 2 }]);
+  // A rebuild re-runs every task (no skipping) and agrees with the resumed history.
+  await assertRebuildMatches(b.engine, 'skip-1');
+  assert.deepEqual(await b.engine.verify({ executionId: 'skip-1' }), { executions: 1, failures: [] });
+});
+
+test('a completed task is not run again on resume, so an input it read that is not recorded may have changed', async (t) => {
+  const file = await useDurableFile(t);
+  // `$secrets` are not recorded (histories keep secret names only): re-running `read` under b's value would derive
+  // a different TaskCompleted and fail the replay as nondeterministic. Skipped, it keeps a's recorded output.
+  const document = workflowDocument(
+    'secret-drift',
+    [{ read: { set: { token: '${ $secrets.token | length }' } } }, { pause: { wait: { milliseconds: 200 } } }, { after: { set: '${ . + {done: true} }' } }],
+    { use: { secrets: ['token'] } },
+  );
+  const a = await file.open({ secrets: { token: 'abc' }, parkAfterMs: Number.POSITIVE_INFINITY });
+  await a.engine.start(a.engine.load(document), { executionId: 'drift-1' });
+  await until(async () => eventsOfType(await a.engine.history('drift-1'), 'TimerStarted').length === 1, 'the pause to begin');
+  await a.engine.close();
+
+  const b = await file.open({ secrets: { token: 'abcdef' } });
+  await b.engine.work({ untilIdle: true, maxWaitMs: 5_000 });
+  const state = await b.engine.getExecution('drift-1');
+  assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
+  assert.deepEqual(state?.output, { token: 3, done: true });
+});
