@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { hostname } from 'node:os';
-import type { Effects, RegisteredFunction } from './activities/effects.js';
+import type { Effects } from './activities/effects.js';
+import { type FunctionRegistration, createFunctionRegistry } from './activities/function-registry.js';
 import { CURRENT_REPLAY_FLAGS } from './history/replay-flags.js';
 import { createHttpActivities } from './activities/http/http-activities.js';
 import { createProcessActivities } from './activities/process/process-activities.js';
@@ -68,9 +69,11 @@ export interface EngineOptions {
   readonly snapshotEvery?: number;
   /**
    * Functions workflows may call by name (`call: <name>`, `with` as the input), run in this process. Each call is a
-   * recorded side effect: a replay never repeats it, and its idempotency key survives a crash.
+   * recorded side effect: a replay never repeats it, and its idempotency key survives a crash. A value may be an
+   * activity definition (`defineActivity`), registered under its own name: its `inputSchema`, `timeout`, `retry`
+   * and `heartbeatTimeout` apply to every call. A bad definition makes `createEngine` throw a `TypeError`.
    */
-  readonly functions?: Readonly<Record<string, RegisteredFunction>>;
+  readonly functions?: Readonly<Record<string, FunctionRegistration>>;
 }
 
 /** An Itonami engine: load definitions, run executions, read and rebuild their histories. */
@@ -161,7 +164,7 @@ export interface Engine {
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const jq = createCompiledJqEngine();
-  const functions = options.functions ?? {};
+  const functions = createFunctionRegistry(options.functions ?? {});
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const http = createHttpActivities({ ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }) });
@@ -175,12 +178,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     runContainer: (request) => processes.runContainer(request),
     readResource: (request) => resources.readResource(request),
     resolveCatalogFunction: (request) => resources.resolveCatalogFunction(request),
-    callFunction: (request) => {
-      const fn = functions[request.name];
-      if (fn === undefined) return undefined;
-      const { signal, idempotencyKey, executionId, taskReference, attempt } = request;
-      return Promise.resolve().then(() => fn(request.input, { signal, idempotencyKey, executionId, taskReference, attempt }));
-    },
+    callFunction: (request) => functions.call(request),
+    functionOptions: (name) => functions.options(name),
   };
   const secrets = options.secrets;
   const engine = new ExecutionEngine({
@@ -200,9 +199,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     snapshotEvery: options.snapshotEvery ?? 500,
   });
   const validate = (source: string | object, loadOptions: { path?: string } = {}) =>
-    loadDefinition(source, { jq, functions: Object.keys(functions), ...loadOptions });
+    loadDefinition(source, { jq, functions: functions.names, ...loadOptions });
   const validateFile = async (path: string): Promise<LoadDefinitionResult> => {
-    const loadOptions = { jq, functions: Object.keys(functions) };
+    const loadOptions = { jq, functions: functions.names };
     if (extname(path).toLowerCase() === '.kotoba') return loadKotobaDefinitionFile(path, loadOptions);
     let text: string;
     try {

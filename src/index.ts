@@ -24,8 +24,14 @@ export { DefinitionInvalidError, type DefinitionProblem } from './model/definiti
 export { ProblemError, problemTypes, type Problem } from './model/problems.js';
 export type { CloudEvent, CloudEventInput } from './model/cloud-event.js';
 export type { Definition } from './model/workflow.js';
-export type { RegisteredFunction } from './activities/effects.js';
+export type { ActivityContext, RegisteredFunction } from './activities/effects.js';
+export type { ActivityDuration, ActivityOptions, ActivityRetryPolicy } from './activities/activity-options.js';
 export { type ActivityDefinition, defineActivity, isActivityDefinition } from './activities/activity-definition.js';
+export { type ActivityFunction, type FunctionActivityOptions, functionActivity } from './activities/function-activity.js';
+export { type HttpActivityOptions, httpActivity } from './activities/http/http-activity.js';
+export type { HttpOutputFormat, ResolvedAuthentication } from './activities/effects.js';
+export { type SqlActivity, type SqlActivityOptions, sqlActivity } from './activities/sql/sql-activity.js';
+export type { SqlClientOptions, SqlResult, SqlRowMode } from './activities/sql/sql-client.js';
 export type { Json } from './model/json.js';
 /**
  * Itonami's jq: jq 1.7.1's language compiled to JavaScript closures, the engine behind every runtime expression and

@@ -1,5 +1,6 @@
 import type { Json } from '../model/json.js';
 import type { Task } from '../model/workflow.js';
+import type { ActivityOptions } from './activity-options.js';
 
 /**
  * The side effects the runtime may ask for. The runtime never performs I/O itself: it calls these, and records
@@ -21,6 +22,12 @@ export interface Effects {
   resolveCatalogFunction(request: CatalogFunctionRequest): Promise<Task>;
   /** Calls a function registered with the engine (`createEngine({ functions })`); undefined when none has that name. */
   callFunction(request: FunctionCallRequest): Promise<Json> | undefined;
+  /**
+   * The options a registered activity declares (`inputSchema`, `timeout`, `retry`, `heartbeatTimeout`), already
+   * checked; undefined for a plain function. Absent in a rebuild from history, which replays an activity's attempts,
+   * retries and timeouts from what they recorded and never needs them.
+   */
+  functionOptions?(name: string): ActivityOptions | undefined;
 }
 
 export interface FunctionCallRequest extends EffectOptions {
@@ -29,8 +36,12 @@ export interface FunctionCallRequest extends EffectOptions {
   readonly executionId: string;
   /** The calling task's reference (JSON pointer). */
   readonly taskReference: string;
-  /** 1 on the task's first run, then 2, 3, … each time a retry (or a jump back) runs it again. */
+  /** 1 on the task's first run, then one more for each retry (the activity's own or an enclosing `try`'s) or jump back. */
   readonly attempt: number;
+  /** Records liveness (see {@link ActivityContext.heartbeat}). */
+  readonly heartbeat: (details?: Json) => void;
+  /** The last heartbeat details of the previous attempt, if it sent any. */
+  readonly lastHeartbeat?: Json;
 }
 
 /**
@@ -39,17 +50,38 @@ export interface FunctionCallRequest extends EffectOptions {
  * `idempotencyKey` (the same on a re-run after a crash) lets it deduplicate. Throw a `ProblemError` for an error
  * the workflow may catch; `signal` aborts on cancellation and timeouts.
  */
-export type RegisteredFunction = (
-  input: Json,
-  context: {
-    readonly signal: AbortSignal;
-    readonly idempotencyKey: string;
-    readonly executionId: string;
-    readonly taskReference: string;
-    /** 1 on the first run, 2, 3, … on retries. */
-    readonly attempt: number;
-  },
-) => Promise<Json> | Json;
+export type RegisteredFunction = (input: Json, context: ActivityContext) => Promise<Json> | Json;
+
+/** What a registered function (an activity's `run`) is given besides its input. */
+export interface ActivityContext {
+  /**
+   * Aborted when the attempt must stop: the step is cancelled (a cancel, a losing `fork` branch, an enclosing
+   * timeout), the activity's `timeout` passes, or its `heartbeatTimeout` passes without a heartbeat. The step does
+   * not wait for a function that ignores it; pass it on to `fetch`, drivers, child processes.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Execution id + task reference + attempt: the same when a crash makes the engine run this attempt again, new on
+   * each deliberate retry, so the far side can deduplicate.
+   */
+  readonly idempotencyKey: string;
+  readonly executionId: string;
+  readonly taskReference: string;
+  /** 1 on the first run, 2, 3, … on retries (the activity's own `retry`, an enclosing `try`'s, a jump back). */
+  readonly attempt: number;
+  /**
+   * Records liveness, and optionally progress (`details`, JSON): with a `heartbeatTimeout`, an attempt that goes
+   * longer than it without calling this is aborted and faults with a `timeout` problem. The last details reach the
+   * next attempt as `lastHeartbeat`. Non-JSON details throw a `TypeError`.
+   */
+  readonly heartbeat: (details?: Json) => void;
+  /**
+   * The last heartbeat details of the previous attempt (undefined on a first attempt, or when it sent none): a
+   * retry can resume where it stopped. Recorded with the retry decision, so it survives a restart between attempts;
+   * heartbeats of an attempt that a crash interrupted are lost with it.
+   */
+  readonly lastHeartbeat?: Json;
+}
 
 export interface EffectOptions {
   readonly signal: AbortSignal;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Engine, ExecutionNotFoundError, type Json, type RegisteredFunction, type Store, createEngine, openSqliteStore } from '../index.js';
+import { type Engine, type EngineOptions, ExecutionNotFoundError, type Json, type Store, createEngine, openSqliteStore } from '../index.js';
 import { notFound } from './command-problem.js';
 import { UsageError } from './exit-codes.js';
 
@@ -23,7 +23,7 @@ export interface StoreSessionOptions {
   readonly secrets?: Readonly<Record<string, Json>>;
   readonly baseDir?: string;
   /** The activities of `--activities`, by name. */
-  readonly functions?: Readonly<Record<string, RegisteredFunction>>;
+  readonly functions?: EngineOptions['functions'];
 }
 
 /**

@@ -362,7 +362,11 @@ test('the serde JSON form is recognised by its content and runs the same way', a
 });
 
 const rejections = [
-  { name: 'a rule strategy', strategy: { op: 'exhaust', rule: 'a' }, pointer: '/workflow/strategy' },
+  {
+    name: 'a compensated step inside a competing parallel of an advanced saga',
+    strategy: { op: 'advanced_saga', main_flow: { op: 'parallel', completion_condition: 'any', branches: [act('a')] }, compensations: { a: act('a') } },
+    pointer: '/workflow/strategy/main_flow/completion_condition',
+  },
 ];
 for (const c of rejections) {
   test(`loading a workflow with ${c.name} is rejected, naming the op's pointer`, async (t) => {

@@ -253,12 +253,19 @@ test('parallel at_least n compiles to a competing fork with the quorum extension
 
 const rejected: { name: string; op: WorkflowOp; extra?: Partial<WorkflowIr>; pointer: string; says: RegExp }[] = [
   {
-    name: 'advanced_saga',
-    op: { kind: 'advancedSaga', mainFlow: activity('a'), compensations: {}, policy: { kind: 'reverseOrder' }, conditions: {}, parallelism: 1, dependencies: {} },
-    pointer: '/workflow/strategy',
-    says: /advanced_saga/,
+    name: 'a compensated step inside a competing parallel of an advanced saga',
+    op: {
+      kind: 'advancedSaga',
+      mainFlow: { kind: 'parallel', branches: [activity('a'), activity('b')], completion: { kind: 'any' } },
+      compensations: { a: activity('undo') },
+      policy: { kind: 'reverseOrder' },
+      conditions: {},
+      parallelism: 1,
+      dependencies: {},
+    },
+    pointer: '/workflow/strategy/main_flow/completion_condition',
+    says: /^expected completion all for a parallel holding steps an advanced saga compensates, found any around "a"/,
   },
-  { name: 'a rule strategy', op: { kind: 'saga', mainFlow: activity('a'), compensation: { kind: 'rules', strategy: { kind: 'once', rule: 'r' } } }, pointer: '/workflow/strategy/compensation', says: /op once .*rule strategies/ },
   {
     name: 'a GraphQL activity',
     op: activity('gql'),
@@ -280,14 +287,16 @@ for (const c of rejected) {
   });
 }
 
+const graphql = (name: string) => ({ name, inputs: [], outputs: [], implementation: { kind: 'graphql', query: '{ a }', endpoint: 'https://g.example' } }) as const;
+
 test('serde pointers start at the root', () => {
-  const result = compileWorkflowIr(ir({ kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }] }), { form: 'serde' });
+  const result = compileWorkflowIr(ir({ kind: 'seq', strategies: [activity('g')] }, { activities: [graphql('g')] }), { form: 'serde' });
   assert.equal(result.ok ? '' : result.problems[0]?.pointer, '/strategy/strategies/0');
 });
 
 test('every unsupported op is reported, not only the first', () => {
-  const op: WorkflowOp = { kind: 'seq', strategies: [{ kind: 'rules', strategy: { kind: 'once', rule: 'r' } }, { kind: 'rules', strategy: { kind: 'once', rule: 's' } }] };
-  const result = compileWorkflowIr(ir(op), { form: 'kotoba' });
+  const op: WorkflowOp = { kind: 'seq', strategies: [activity('g'), activity('h')] };
+  const result = compileWorkflowIr(ir(op, { activities: [graphql('g'), graphql('h')] }), { form: 'kotoba' });
   assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.pointer), ['/workflow/strategy/strategies/0', '/workflow/strategy/strategies/1']);
 });
 

@@ -15,17 +15,20 @@
  * | `decision` | a `do`: a `switch` (conditions in order, else the default branch, else `exit`), then each branch ending `then: exit` |
  * | `wait` timer / event | `wait` / `listen` (type + a correlation per filter entry), the op's `timeout` as the task's |
  * | `saga` | `try` main_flow, `catch.do`: the compensation (its own failure caught), then the original error re-raised |
+ * | `advanced_saga` | see `compile-advanced-saga.ts`: steps recorded in the state, compensated per policy, the original error re-raised with a report |
  * | `activity` | `call: <function>` with `with` from `input_mapping`, `export.as` merging the output; a retry policy wraps it in `try`/`retry` |
  * | `subworkflow` | `run.workflow` (`kotoba/<workflow_ref as a name>@latest`), its output merged like an activity's |
+ * | rule strategies | see `compile-rules.ts`: rules called through `do`, bounded `for` loops and `switch` exits |
  *
  * Every generated task keeps the IR pointer it came from in `metadata.kotoba`, so problems can name the IR node.
- * Not compiled (each a problem naming the op and its pointer): `advanced_saga`, rule strategies, and GraphQL
- * activities.
+ * Not compiled (each a problem naming the op and its pointer): GraphQL activities.
  */
 import { SIGNAL_EVENT_TYPE } from '../../model/cloud-event.js';
 import type { DefinitionProblem } from '../../model/definition-problems.js';
 import type { JsonObject } from '../../model/json.js';
 import { childPointer } from '../../model/task-ref.js';
+import { compileAdvancedSaga, recordingParallel, stepRefs } from './compile-advanced-saga.js';
+import { compileRuleStrategy } from './compile-rules.js';
 import {
   BRANCH_STATE,
   activityExport,
@@ -36,20 +39,22 @@ import {
   initialState,
   mappingArguments,
   mappingObject,
-  nonRetryableCondition,
   parallelMergeExport,
 } from './state-expressions.js';
 import {
-  type ActivityDeclaration,
-  type IrDuration,
-  type IrForm,
-  type KValue,
-  type RetryPolicy,
-  type WorkflowIr,
-  type WorkflowOp,
-  type WorkflowParam,
-  irDurationMs,
-} from './workflow-ir.js';
+  type CallArguments,
+  type CallOptions,
+  type CompileHost,
+  type CompiledTask,
+  type SagaScope,
+  isoDuration,
+  reraiseTask,
+  retried,
+  withPointer,
+} from './sw-fragments.js';
+import type { ActivityDeclaration, IrForm, KValue, WorkflowIr, WorkflowOp, WorkflowParam } from './workflow-ir.js';
+
+export { isoDuration, retryPolicy } from './sw-fragments.js';
 
 /** The namespace of every compiled WorkflowIR (and of the workflows a `subworkflow` runs). */
 export const KOTOBA_NAMESPACE = 'kotoba';
@@ -64,8 +69,6 @@ export type CompileWorkflowIrResult =
   | { readonly ok: false; readonly problems: readonly DefinitionProblem[] };
 
 const STATE_TASK = 'kotoba-state';
-/** kotoba-workflow's cap on a retry delay when a policy sets no maximum_interval. */
-const DEFAULT_MAXIMUM_INTERVAL = { secs: 300, nanos: 0 };
 /** SW call types: an activity named so would be read as that call, not as a function. */
 const RESERVED_CALLS = new Set(['http', 'grpc', 'openapi', 'asyncapi', 'a2a', 'mcp']);
 const JSON_SCHEMA_TYPES: Readonly<Record<string, string | undefined>> = {
@@ -85,7 +88,7 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[
  */
 export function compileWorkflowIr(ir: WorkflowIr, options: CompileWorkflowIrOptions): CompileWorkflowIrResult {
   const root = options.form === 'kotoba' ? '/workflow' : '';
-  const compiler = new OpCompiler(ir);
+  const compiler = new OpCompiler(ir, options.form);
   const version = semanticVersion(ir.version);
   if (version === undefined) {
     const expected = 'a semantic version such as 1.0.0 (1 and 1.2 are read as 1.0.0 and 1.2.0)';
@@ -130,11 +133,6 @@ function semanticVersion(version: string): string | undefined {
   return undefined;
 }
 
-/** A duration as ISO 8601 seconds (`PT90S`, `PT1.5S`): exact to the millisecond, as the runtime counts. */
-export function isoDuration(duration: IrDuration): string {
-  return `PT${irDurationMs(duration) / 1_000}S`;
-}
-
 function inputSchema(params: readonly WorkflowParam[]): JsonObject {
   const properties: JsonObject = {};
   for (const param of params) {
@@ -151,29 +149,46 @@ function outputExpression(outputs: readonly WorkflowParam[]): string {
   return expression(`reduce ${names}[] as $name ({}; if ($context | has($name)) then .[$name] = $context[$name] else . end)`);
 }
 
-interface CompiledTask {
-  readonly name: string;
-  readonly task: JsonObject;
-}
-
 /** Compiles ops depth first; task names are unique across the document (`validate`, `validate-2`, …). */
-class OpCompiler {
+class OpCompiler implements CompileHost {
   readonly problems: DefinitionProblem[] = [];
   readonly #names = new Map<string, number>();
   /** `kotoba-state` is the first task's, beside the strategy's in the top-level list. */
   readonly #used = new Set<string>([STATE_TASK]);
   readonly #ir: WorkflowIr;
+  readonly #form: IrForm;
   readonly #declared: ReadonlyMap<string, ActivityDeclaration>;
+  readonly #sagas: SagaScope[] = [];
 
-  constructor(ir: WorkflowIr) {
+  constructor(ir: WorkflowIr, form: IrForm) {
     this.#ir = ir;
+    this.#form = form;
     this.#declared = new Map(ir.activities.map((activity) => [activity.name, activity]));
   }
 
+  get sagas(): readonly SagaScope[] {
+    return this.#sagas;
+  }
+
   op(op: WorkflowOp, pointer: string): CompiledTask {
-    const compiled = this.#task(op, pointer);
-    const metadata = (compiled.task['metadata'] as JsonObject | undefined) ?? {};
-    return { name: compiled.name, task: { ...compiled.task, metadata: { ...metadata, kotoba: pointer } } };
+    return withPointer(this.#task(op, pointer), pointer);
+  }
+
+  name(base: string): string {
+    return this.#name(base);
+  }
+
+  problem(problem: DefinitionProblem): void {
+    this.problems.push(problem);
+  }
+
+  withinSaga<T>(saga: SagaScope, body: () => T): T {
+    this.#sagas.push(saga);
+    try {
+      return body();
+    } finally {
+      this.#sagas.pop();
+    }
   }
 
   #task(op: WorkflowOp, pointer: string): CompiledTask {
@@ -193,9 +208,10 @@ class OpCompiler {
       case 'subworkflow':
         return this.#subworkflow(op);
       case 'advancedSaga':
-        return this.#unsupported(pointer, 'advanced_saga', 'the advanced saga is not compiled yet; write a saga { main_flow, compensation }');
+        return compileAdvancedSaga(this, op, pointer);
       case 'rules':
-        return this.#unsupported(pointer, op.strategy.kind, 'graph-rewrite rule strategies (once, exhaust, while, choice, priority) are not compiled yet');
+        // serde wraps the strategy (`Basic { strategy }`); .kotoba writes it as the op itself.
+        return compileRuleStrategy(this, op.strategy, this.#form === 'serde' ? childPointer(pointer, 'strategy') : pointer);
     }
   }
 
@@ -218,12 +234,22 @@ class OpCompiler {
   }
 
   #unsupported(pointer: string, op: string, reason: string): CompiledTask {
-    const expected = 'an op this version compiles: seq, parallel (all, any), decision, wait (timer, event), saga, activity, subworkflow';
+    const expected = 'an op this version compiles (every op, with Function, Http and Process activities)';
     this.problems.push({ pointer, message: `op ${op} at ${pointer || '/'} cannot run: ${reason}`, expected, found: op });
     return { name: this.#name(op), task: { set: expression('.') } };
   }
 
   #parallel(op: Extract<WorkflowOp, { kind: 'parallel' }>, pointer: string): CompiledTask {
+    const recorded = stepRefs(op).filter((ref) => this.#sagas.some((saga) => saga.steps.has(ref)));
+    if (recorded.length > 0 && op.completion.kind !== 'all') {
+      const at = childPointer(pointer, 'completion_condition');
+      const expected = 'completion all for a parallel holding steps an advanced saga compensates';
+      const found = `${op.completion.kind === 'any' ? 'any' : 'at_least'} around ${recorded.map((ref) => JSON.stringify(ref)).join(', ')}`;
+      this.problems.push({ pointer: at, message: `expected ${expected}, found ${found}: the losing branches are cancelled halfway, so what they completed could not be compensated`, expected, found });
+    }
+    if (recorded.length > 0 && op.completion.kind === 'all') {
+      return recordingParallel(this, op.branches.map((branch, index) => this.op(branch, childPointer(pointer, 'branches', index))), pointer);
+    }
     const isCompete = op.completion.kind === 'any';
     const branches = op.branches.map((branch, index) => {
       const at = childPointer(pointer, 'branches', index);
@@ -302,71 +328,51 @@ class OpCompiler {
   }
 
   #activity(op: Extract<WorkflowOp, { kind: 'activity' }>, pointer: string): CompiledTask {
-    const declared = this.#declared.get(op.activityRef);
-    const implementation = declared?.implementation ?? { kind: 'function', functionName: op.activityRef };
-    const name = this.#name(op.activityRef);
-    const args = mappingArguments(op.inputMapping);
+    const sagaKeys = this.#sagas.filter((saga) => saga.steps.has(op.activityRef)).map((saga) => saga.key);
+    const args: CallArguments = { with: mappingArguments(op.inputMapping), object: mappingObject(op.inputMapping) };
+    const options = { pointer, refPointer: childPointer(pointer, 'activity_ref'), ...(op.retryPolicy === undefined ? {} : { retryPolicy: op.retryPolicy }) };
+    return this.call(op.activityRef, args, activityExport(op.activityRef, sagaKeys), options);
+  }
+
+  call(ref: string, args: CallArguments, exportAs: string, options: CallOptions): CompiledTask {
+    const declared = this.#declared.get(ref);
+    const implementation = declared?.implementation ?? { kind: 'function', functionName: ref };
+    const name = this.#name(ref);
     let call: JsonObject;
     switch (implementation.kind) {
       case 'function':
         if (RESERVED_CALLS.has(implementation.functionName)) {
-          const at = childPointer(pointer, 'activity_ref');
+          const at = options.refPointer;
           const expected = `a function name other than ${[...RESERVED_CALLS].join(', ')} (reserved by Serverless Workflow and Itonami)`;
-          this.problems.push({ pointer: at, message: `activity ${JSON.stringify(op.activityRef)} at ${at} calls a reserved name; expected ${expected}`, expected, found: JSON.stringify(implementation.functionName) });
+          this.problems.push({ pointer: at, message: `activity ${JSON.stringify(ref)} at ${at} calls a reserved name; expected ${expected}`, expected, found: JSON.stringify(implementation.functionName) });
         }
-        call = { call: implementation.functionName, with: args };
+        call = { call: implementation.functionName, with: args.with };
         break;
       case 'http': {
         const method = implementation.method.toLowerCase();
         const isBodyless = method === 'get' || method === 'head';
-        call = { call: 'http', with: { method, endpoint: implementation.url, headers: implementation.headers, ...(isBodyless ? { query: args } : { body: args }) } };
+        call = { call: 'http', with: { method, endpoint: implementation.url, headers: implementation.headers, ...(isBodyless ? { query: args.with } : { body: args.with }) } };
         break;
       }
       case 'process': {
-        // The mapped input goes in as JSON on stdin; stdout that is JSON is read as such (an object then merges into
-        // the state like a function's output), any other stdout is the output as text.
-        const shell = { command: implementation.command, arguments: [...implementation.args], environment: implementation.env, stdin: expression(`${mappingObject(op.inputMapping)} | tojson`) };
+        // The input goes in as JSON on stdin; stdout that is JSON is read as such (an object then merges into the
+        // state like a function's output), any other stdout is the output as text.
+        const shell = { command: implementation.command, arguments: [...implementation.args], environment: implementation.env, stdin: expression(`${args.object} | tojson`) };
         call = { run: { shell }, output: { as: expression('. as $text | try fromjson catch $text') } };
         break;
       }
       case 'graphql':
-        return this.#unsupported(pointer, `activity ${op.activityRef} (GraphQL)`, 'GraphQL activity implementations are not compiled yet (Function, Http and Process are)');
+        return this.#unsupported(options.pointer, `activity ${ref} (GraphQL)`, 'GraphQL activity implementations are not compiled yet (Function, Http and Process are)');
     }
     const timeout: JsonObject = declared?.timeout === undefined ? {} : { timeout: { after: isoDuration(declared.timeout) } };
-    const task: JsonObject = { ...call, ...timeout, export: { as: activityExport(op.activityRef) } };
-    const policy = op.retryPolicy ?? declared?.retryPolicy ?? this.#ir.retryPolicy;
-    if (policy === undefined || policy.maximumAttempts <= 1) return { name, task };
-    return { name, task: { try: [{ [name]: task }], catch: { retry: retryPolicy(policy), do: [reraiseTask()] } } };
+    const task: JsonObject = { ...call, ...timeout, export: { as: exportAs } };
+    const policy = options.retryPolicy ?? declared?.retryPolicy ?? this.#ir.retryPolicy;
+    const attempt = retried(name, { [name]: task }, policy);
+    return { name, task: attempt[name] as JsonObject };
   }
 
   #subworkflow(op: Extract<WorkflowOp, { kind: 'subworkflow' }>): CompiledTask {
     const reference = { namespace: KOTOBA_NAMESPACE, name: workflowName(op.workflowRef), version: 'latest', input: mappingArguments(op.inputMapping) };
     return { name: this.#name(op.workflowRef), task: { run: { workflow: reference }, export: { as: activityExport(op.workflowRef) } } };
   }
-}
-
-/**
- * The seed's policy as an SW retry: `maximum_attempts` − 1 retries after `initial_interval`; a coefficient of 1 is
- * a constant delay, any other is the runtime's exponential backoff (×2 per retry: exact for the seed's usual 2, an
- * approximation otherwise); `maximum_interval` has no SW counterpart and is not applied. Non-retryable errors are
- * excepted by `exceptWhen` (then the error propagates at once).
- */
-export function retryPolicy(policy: RetryPolicy): JsonObject {
-  return {
-    delay: isoDuration(policy.initialInterval),
-    // Itonami's backoff extension (src/runtime/retry.ts) makes the seed's formula exact: interval × coefficient,
-    // capped by maximum_interval (300 s when unset, as the seed did).
-    backoff: { exponential: { factor: policy.backoffCoefficient, maxDelay: isoDuration(policy.maximumInterval ?? DEFAULT_MAXIMUM_INTERVAL) } },
-    limit: { attempt: { count: policy.maximumAttempts - 1 } },
-    ...(policy.nonRetryableErrors.length === 0 ? {} : { exceptWhen: nonRetryableCondition(policy.nonRetryableErrors) }),
-  };
-}
-
-/**
- * A task (for a `catch.do`) that re-raises the caught `$error` unchanged, every member kept: Itonami's `raise`
- * extension (`error: '${ … }'`, src/runtime/tasks/raise.ts), since DSL 1.0.3's own `raise` cannot take an error
- * object from an expression.
- */
-function reraiseTask(): JsonObject {
-  return { reraise: { raise: { error: expression('$error') } } };
 }

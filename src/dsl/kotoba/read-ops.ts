@@ -5,7 +5,7 @@ import type { IrReader, ValueReader } from './ir-reader.js';
 import { I32_MAX, I32_MIN, U32_MAX, durationReader, kvalueReader } from './ir-values.js';
 import { retryPolicyReader } from './read-retry-policy.js';
 import { checkAdvancedSaga } from './saga-checks.js';
-import type { CompensationPolicy, CompletionCondition, IrDuration, RuleOrder, RuleStrategy, WaitCondition, WorkflowOp } from './workflow-ir.js';
+import { type CompensationPolicy, type CompletionCondition, type IrDuration, MAX_RULE_ITERATIONS, type RuleOrder, type RuleStrategy, type WaitCondition, type WorkflowOp } from './workflow-ir.js';
 
 /** Names found while reading, checked against the whole workflow once it is read (see `reference-checks.ts`). */
 export interface OpFacts {
@@ -137,6 +137,12 @@ export class OpReader {
       return name;
     };
     const order = (): RuleOrder | undefined => r.defaulted(object, pointer, 'order', r.tag(ORDERS, 'an order'), { fallback: 'topdown' });
+    // Itonami's bound on one loop's rule calls, in both forms (serde readers of the crate ignore unknown fields).
+    const maxIterations = (): { maxIterations?: number } | undefined => {
+      if (object['max_iterations'] == null) return {};
+      const n = r.integer(1, MAX_RULE_ITERATIONS)(object['max_iterations'], childPointer(pointer, 'max_iterations'));
+      return n === undefined ? undefined : { maxIterations: n };
+    };
     switch (tag) {
       case 'once': {
         r.allowOnly(object, pointer, ['op', 'rule']);
@@ -144,16 +150,17 @@ export class OpReader {
         return name === undefined ? undefined : { kind: 'once', rule: name };
       }
       case 'exhaust': {
-        r.allowOnly(object, pointer, ['op', 'rule', 'order', 'measure']);
-        const [name, ordering] = [rule(), order()];
-        const measure = r.optional(object, pointer, 'measure', r.string);
-        if (name === undefined || ordering === undefined || (object['measure'] != null && measure === undefined)) return undefined;
-        return { kind: 'exhaust', rule: name, order: ordering, ...(measure === undefined ? {} : { measure }) };
+        r.allowOnly(object, pointer, ['op', 'rule', 'order', 'measure', 'max_iterations']);
+        const [name, ordering, bound] = [rule(), order(), maxIterations()];
+        const measure = r.optional(object, pointer, 'measure', r.name);
+        if (name === undefined || ordering === undefined || bound === undefined || (object['measure'] != null && measure === undefined)) return undefined;
+        return { kind: 'exhaust', rule: name, order: ordering, ...(measure === undefined ? {} : { measure }), ...bound };
       }
       case 'while': {
-        r.allowOnly(object, pointer, ['op', 'rule', 'pred', 'order']);
-        const [name, pred, ordering] = [rule(), r.required(object, pointer, 'pred', r.name), order()];
-        return name !== undefined && pred !== undefined && ordering !== undefined ? { kind: 'while', rule: name, pred, order: ordering } : undefined;
+        r.allowOnly(object, pointer, ['op', 'rule', 'pred', 'order', 'max_iterations']);
+        const [name, pred, ordering, bound] = [rule(), r.required(object, pointer, 'pred', r.name), order(), maxIterations()];
+        if (name === undefined || pred === undefined || ordering === undefined || bound === undefined) return undefined;
+        return { kind: 'while', rule: name, pred, order: ordering, ...bound };
       }
       case 'seq':
       case 'choice': {
@@ -300,7 +307,7 @@ export class OpReader {
     } as const;
     const policyObject = object['policy'];
     const customKey = isJsonObject(policyObject) ? Object.keys(policyObject)[0] : undefined;
-    checkAdvancedSaga(r, saga, pointer, steps, customKey);
+    checkAdvancedSaga(r, saga, pointer, steps, { ...(customKey === undefined ? {} : { customKey }), hasParallelism: object['parallelism'] != null });
     return saga;
   }
 

@@ -5,19 +5,27 @@ import type { WorkflowOp } from './workflow-ir.js';
 
 type AdvancedSaga = Extract<WorkflowOp, { kind: 'advancedSaga' }>;
 
+export interface AdvancedSagaCheckOptions {
+  /** The custom policy's key as written (`custom`, `Custom`), for pointers into its list. */
+  readonly customKey?: string;
+  /** Whether the document gives `parallelism` (it only matters under the parallel policy). */
+  readonly hasParallelism?: boolean;
+}
+
 /**
  * What makes an advanced saga impossible to compensate as written: a compensation, a custom order entry, a
  * condition or a dependency naming no step (an `activity_ref` of the main flow), a compensated step that occurs
- * twice in the main flow (which occurrence would it undo?), and conditions under a policy that ignores them.
+ * twice in the main flow (which occurrence would it undo?), a custom order that leaves a compensated step out,
+ * dependencies that form a cycle, and `dependencies` or `parallelism` under a policy that ignores them.
  */
 export function checkAdvancedSaga(
   reader: IrReader,
   saga: AdvancedSaga,
   pointer: string,
   steps: readonly { readonly ref: string; readonly pointer: string }[],
-  /** The custom policy's key as written (`custom`, `Custom`), for pointers into its list. */
-  customKey = 'custom',
+  options: AdvancedSagaCheckOptions = {},
 ): void {
+  const customKey = options.customKey ?? 'custom';
   const stepNames = [...new Set(steps.map((step) => step.ref))];
   const stepList = stepNames.length === 0 ? 'none (the main flow has no activity)' : stepNames.map((name) => quote(name)).join(', ');
   const compensated = Object.keys(saga.compensations);
@@ -62,14 +70,15 @@ export function checkAdvancedSaga(
       }
       listed.add(name);
     });
+    const missing = compensated.filter((name) => !listed.has(name));
+    if (missing.length > 0) {
+      const expected = 'a custom order that names every compensated step';
+      const found = `${missing.map((name) => quote(name)).join(', ')} left out`;
+      reader.check({ pointer: at, message: `expected ${expected}, found ${found}: a completed step would never be compensated`, expected, found });
+    }
   }
   for (const name of Object.keys(saga.conditions)) {
-    const at = childPointer(pointer, 'conditions', name);
-    if (!compensated.includes(name)) undefinedName(at, name, 'compensated step', compensationList, true);
-    else if (saga.policy.kind !== 'conditional') {
-      const expected = 'conditions only with the conditional policy';
-      reader.check({ pointer: at, at: 'key', message: `condition for ${quote(name)} would be ignored: expected ${expected}`, expected, found: `policy ${saga.policy.kind}` });
-    }
+    if (!compensated.includes(name)) undefinedName(childPointer(pointer, 'conditions', name), name, 'compensated step', compensationList, true);
   }
   for (const [name, needs] of Object.entries(saga.dependencies)) {
     const at = childPointer(pointer, 'dependencies', name);
@@ -77,5 +86,42 @@ export function checkAdvancedSaga(
     needs.forEach((need, index) => {
       if (!stepNames.includes(need)) undefinedName(childPointer(at, index), need, 'step of main_flow', stepList);
     });
+  }
+  checkDependencyCycle(reader, saga, pointer);
+  const policyName = reader.spelling(saga.policy.kind === 'reverseOrder' ? 'reverseorder' : saga.policy.kind);
+  const ignored = (key: string, found: string): void => {
+    const expected = `${key} only with the ${reader.spelling('parallel')} policy`;
+    reader.check({ pointer: childPointer(pointer, key), message: `${key} would be ignored under policy ${policyName}: expected ${expected}`, expected, found });
+  };
+  if (saga.policy.kind !== 'parallel') {
+    if (Object.keys(saga.dependencies).length > 0) ignored('dependencies', `dependencies under ${policyName}`);
+    if (options.hasParallelism === true) ignored('parallelism', `parallelism under ${policyName}`);
+  }
+}
+
+/** Dependencies decide which compensation waits for which: a cycle would leave every step in it waiting. */
+function checkDependencyCycle(reader: IrReader, saga: AdvancedSaga, pointer: string): void {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'visiting');
+    path.push(name);
+    for (const need of saga.dependencies[name] ?? []) {
+      const cycle = visit(need);
+      if (cycle !== undefined) return cycle;
+    }
+    path.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(saga.dependencies)) {
+    const cycle = visit(name);
+    if (cycle === undefined) continue;
+    const expected = 'dependencies without a cycle';
+    const found = cycle.map((step) => quote(step)).join(' → ');
+    reader.check({ pointer: childPointer(pointer, 'dependencies', cycle[0] ?? name), at: 'key', message: `expected ${expected}, found ${found}: no step of it could be compensated first`, expected, found });
+    return;
   }
 }

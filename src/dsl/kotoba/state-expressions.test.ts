@@ -12,6 +12,8 @@ import {
   nonRetryableCondition,
   parallelMergeExport,
   replaceStatePaths,
+  ruleExport,
+  stateValueJq,
 } from './state-expressions.js';
 
 const expressions = createExpressions(createCompiledJqEngine());
@@ -50,6 +52,42 @@ test('a parallel merge takes what each branch changed, in declaration order', ()
     winner: 'fast',
     slowOnly: true,
   });
+});
+
+test('a compensated step records itself as completed in each saga that compensates it, in its own export', () => {
+  const state = { inputs: {}, activities: {}, sagas: { '/s': { completed: {}, compensations: {} } } };
+  assert.deepEqual(run(activityExport('pay', ['/s', '/t']), { paymentId: 'p' }, { context: state }), {
+    inputs: {},
+    activities: { pay: { paymentId: 'p' } },
+    sagas: { '/s': { completed: { pay: true }, compensations: {} }, '/t': { completed: { pay: true } } },
+    paymentId: 'p',
+  });
+});
+
+const ruleResults = [
+  { result: { applied: true, count: 2 }, says: 'merges its outputs', expected: { inputs: {}, activities: { bump: { applied: true, count: 2 } }, count: 2 } },
+  { result: { applied: false, count: 9 }, says: 'changes nothing', expected: { inputs: {}, activities: {} } },
+  { result: 'applied', says: 'changes nothing', expected: { inputs: {}, activities: {} } },
+] as const;
+for (const c of ruleResults) {
+  test(`a rule result ${JSON.stringify(c.result)} ${c.says}`, () => {
+    assert.deepEqual(run(ruleExport('bump'), c.result as unknown as Json, { context: { inputs: {}, activities: {} } }), c.expected);
+  });
+}
+
+test('a parallel merge merges saga records deeply, so each branch adds its completed steps', () => {
+  const start: Record<string, Json> = { inputs: {}, activities: {}, sagas: { '/s': { completed: { a: true }, compensations: {} } } };
+  const branch = (step: string): Json => ({ state: { ...start, sagas: { '/s': { completed: { a: true, [step]: true }, compensations: {} } } } });
+  assert.deepEqual(run(parallelMergeExport('.state'), [branch('b'), null, branch('c')], { context: start }), {
+    inputs: {},
+    activities: {},
+    sagas: { '/s': { completed: { a: true, b: true, c: true }, compensations: {} } },
+  });
+});
+
+test('a state value is a field (bare identifier) or jq over the state', () => {
+  assert.equal(run(`\${ ${stateValueJq('left')} }`, null, { context: { left: 3 } }), 3);
+  assert.equal(run(`\${ ${stateValueJq('10 - $.count')} }`, null, { context: { count: 4 } }), 6);
 });
 
 const conditions = [

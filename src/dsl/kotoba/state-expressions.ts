@@ -5,7 +5,9 @@
  * - `inputs`: the checked workflow input, defaults applied (set once, by the first task);
  * - every activity's output object merged in as it completes (later keys win), and every output — object or not —
  *   kept under `activities.<activity_ref>`;
- * - a `parallel` (all) merges what each branch changed at its join, in branch declaration order.
+ * - a `parallel` (all) merges what each branch changed at its join, in branch declaration order;
+ * - `sagas.<pointer>`: an advanced saga's record (the compensable steps that completed, the compensations' results),
+ *   merged deeply at a join so that no branch's record hides another's.
  *
  * `input_mapping` values: `$.inputs.x` / `$.a.b` read that path of the state (`${ $context.inputs.x }`), `$` the
  * whole state; any other string is a literal. A decision condition that is a bare identifier is a truthy state
@@ -70,28 +72,55 @@ export function initialState(defaults: Readonly<Record<string, KValue>>): string
   return expression(`{inputs: (${JSON.stringify(defaults)} + .), activities: {}}`);
 }
 
+/** The state field under which advanced sagas keep their records (`sagas.<saga pointer>`). */
+export const SAGAS_FIELD = 'sagas';
+
+/** jq (a path) for one saga's record in the state: `.sagas["/workflow/strategy"]`. */
+export function sagaRecordPath(sagaKey: string): string {
+  return `.${SAGAS_FIELD}[${JSON.stringify(sagaKey)}]`;
+}
+
 /**
  * An activity's `export.as`: its output (`.`) merged into the state when it is an object, and kept under
- * `activities.<ref>` in every case.
+ * `activities.<ref>` in every case. `sagaKeys` are the advanced sagas that compensate this step: each records it
+ * as completed (`sagas.<key>.completed.<ref> = true`), in the same export, so the record and the step's outputs
+ * enter the state together.
  */
-export function activityExport(ref: string): string {
+export function activityExport(ref: string, sagaKeys: readonly string[] = []): string {
+  const records = sagaKeys.map((key) => ` | ${sagaRecordPath(key)}.completed[${JSON.stringify(ref)}] = true`).join('');
   return expression(
     `. as $out | ($context + (if ($out | type) == "object" then $out else {} end))` +
-      ` | .activities = ((.activities // {}) + {${JSON.stringify(ref)}: $out})`,
+      ` | .activities = ((.activities // {}) + {${JSON.stringify(ref)}: $out})${records}`,
+  );
+}
+
+/**
+ * A rule's `export.as` (see `compile-rules.ts`): a result `{applied: true, …outputs}` merges its outputs (without
+ * `applied`) into the state and is kept whole under `activities.<rule>`; a rule that did not apply changes nothing.
+ */
+export function ruleExport(rule: string): string {
+  return expression(
+    `. as $out | if ($out | type) == "object" and $out.applied == true` +
+      ` then ($context + ($out | del(.applied))) | .activities = ((.activities // {}) + {${JSON.stringify(rule)}: $out})` +
+      ' else $context end',
   );
 }
 
 /**
  * A `parallel` (all) fork's `export.as`. Its output is the array of the branches' final states in declaration
- * order; `$context` is the state the fork started with. Each branch contributes the top-level fields it changed,
+ * order (`branchState` picks the state out of a branch's output); `$context` is the state the fork started with. Each branch contributes the top-level fields it changed,
  * and the `activities` entries it changed, in declaration order — so a later branch wins only where it wrote,
  * never by arrival order, and never by carrying a stale copy of a field another branch changed.
  */
-export function parallelMergeExport(): string {
+export function parallelMergeExport(branchState = '.'): string {
+  // `sagas` (an object) merges recursively (jq `*`): each branch adds its steps to the same saga records.
+  const isSagas = `(.key == "${SAGAS_FIELD}" and (.value | type) == "object")`;
+  const pick = branchState === '.' ? '' : ` | ${branchState}`;
   return expression(
-    '$context as $start | reduce (.[] | select(. != null)) as $branch ($start;' +
-      ' reduce ($branch | to_entries[] | select(.key != "activities" and .value != $start[.key])) as $field (.; .[$field.key] = $field.value)' +
-      ' | .activities = ((.activities // {}) + (($branch.activities // {}) | with_entries(select(.value != ($start.activities // {})[.key])))))',
+    `$context as $start | reduce (.[] | select(. != null)${pick}) as $branch ($start;` +
+      ` reduce ($branch | to_entries[] | select(.key != "activities" and (${isSagas} | not) and .value != $start[.key])) as $field (.; .[$field.key] = $field.value)` +
+      ' | .activities = ((.activities // {}) + (($branch.activities // {}) | with_entries(select(.value != ($start.activities // {})[.key]))))' +
+      ` | if ($branch.${SAGAS_FIELD} | type) == "object" then .${SAGAS_FIELD} = ((.${SAGAS_FIELD} | if type == "object" then . else {} end) * $branch.${SAGAS_FIELD}) else . end)`,
   );
 }
 
@@ -103,11 +132,24 @@ export const BRANCH_STATE = expression('$context');
  * null, false, 0 or ""); anything else is jq with `.` the state and `$.` read as `$context.`.
  */
 export function conditionExpression(condition: string): string {
+  return expression(conditionBody(condition));
+}
+
+/** {@link conditionExpression} as bare, parenthesised jq, to combine with other jq. */
+export function conditionJq(condition: string): string {
+  return `(${conditionBody(condition)})`;
+}
+
+function conditionBody(condition: string): string {
   const trimmed = condition.trim();
-  if (IDENTIFIER.test(trimmed)) {
-    return expression(`${statePath([trimmed])} as $v | ($v != null and $v != false and $v != 0 and $v != "")`);
-  }
-  return expression(`$context | (${replaceStatePaths(trimmed)})`);
+  if (IDENTIFIER.test(trimmed)) return `${statePath([trimmed])} as $v | ($v != null and $v != false and $v != 0 and $v != "")`;
+  return `$context | (${replaceStatePaths(trimmed)})`;
+}
+
+/** A value read from the state as bare jq: a bare identifier is that state field; anything else is jq over the state. */
+export function stateValueJq(text: string): string {
+  const trimmed = text.trim();
+  return IDENTIFIER.test(trimmed) ? statePath([trimmed]) : `($context | (${replaceStatePaths(trimmed)}))`;
 }
 
 /** `$.` → `$context.` outside string literals (`$.` is not jq, so nothing else is changed). */

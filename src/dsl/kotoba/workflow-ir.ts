@@ -66,14 +66,27 @@ export type WaitCondition =
 /** Order of a graph-rewrite rule application (kotoba-core `Order`). */
 export type RuleOrder = 'topdown' | 'bottomup' | 'fair';
 
+/** How many times `exhaust` and `while` call their rule when `max_iterations` is not given. */
+export const DEFAULT_MAX_RULE_ITERATIONS = 1_000;
+/** The largest `max_iterations` accepted: every call is recorded in history, so a bound keeps one loop finite. */
+export const MAX_RULE_ITERATIONS = 1_000_000;
+
 /**
- * kotoba-core's graph-rewrite strategies, over rules (registered activities that report whether they applied).
- * Inside these, `seq` is the rule-level sequence, not the workflow-level one.
+ * kotoba-core's graph-rewrite strategies, over rules (registered activities that report whether they applied; the
+ * contract is in `compile-rules.ts`). Inside these, `seq` is the rule-level sequence, not the workflow-level one.
+ * `maxIterations` is Itonami's (`max_iterations` in both forms): the most calls of the rule one loop makes.
  */
 export type RuleStrategy =
   | { readonly kind: 'once'; readonly rule: string }
-  | { readonly kind: 'exhaust'; readonly rule: string; readonly order: RuleOrder; readonly measure?: string }
-  | { readonly kind: 'while'; readonly rule: string; readonly pred: string; readonly order: RuleOrder }
+  | {
+      readonly kind: 'exhaust';
+      readonly rule: string;
+      readonly order: RuleOrder;
+      /** A number over the state that must decrease with every application (a termination measure). */
+      readonly measure?: string;
+      readonly maxIterations?: number;
+    }
+  | { readonly kind: 'while'; readonly rule: string; readonly pred: string; readonly order: RuleOrder; readonly maxIterations?: number }
   | { readonly kind: 'seq'; readonly strategies: readonly RuleStrategy[] }
   | { readonly kind: 'choice'; readonly strategies: readonly RuleStrategy[] }
   | {
@@ -87,15 +100,18 @@ export interface DecisionBranch {
   readonly branch: WorkflowOp;
 }
 
-/** How the advanced saga compensates the completed steps when its main flow fails. */
+/**
+ * How the advanced saga compensates the completed steps when its main flow fails. Under every policy a step that
+ * did not complete is not compensated, and a step with a condition (in `conditions`) only when it holds.
+ */
 export type CompensationPolicy =
   /** The completed steps' compensations, last completed first. */
   | { readonly kind: 'reverseOrder' }
   /** All at once, at most `parallelism` at a time, respecting `dependencies`. */
   | { readonly kind: 'parallel' }
-  /** In the listed order (steps that did not complete are skipped). */
+  /** In the listed order, which names every compensated step. */
   | { readonly kind: 'custom'; readonly order: readonly string[] }
-  /** Reverse order, each compensation only when its condition (in `conditions`) holds on the state. */
+  /** The seed's name for reverse order with per-step conditions (conditions apply under every policy here). */
   | { readonly kind: 'conditional' };
 
 /**
@@ -114,13 +130,15 @@ export type WorkflowOp =
       /** Completed step (an `activityRef` of the main flow) → the flow that undoes it. */
       readonly compensations: Readonly<Record<string, WorkflowOp>>;
       readonly policy: CompensationPolicy;
-      /** Step → condition; only with the `conditional` policy, where a step without one is always compensated. */
+      /** Step → condition over the state when compensating; a step without one is always compensated. */
       readonly conditions: Readonly<Record<string, string>>;
       /** How many compensations may run at once under the `parallel` policy (default 1). */
       readonly parallelism: number;
       /** Step → steps it depends on: under `parallel`, a step is compensated before the steps it depends on. */
       readonly dependencies: Readonly<Record<string, readonly string[]>>;
+      /** Retries each compensation as a whole (its activities keep their own policies inside). */
       readonly retryPolicy?: RetryPolicy;
+      /** The main flow's deadline: when it passes, the main flow faults with `timeout` and is compensated. */
       readonly timeout?: IrDuration;
     }
   | {

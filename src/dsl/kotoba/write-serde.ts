@@ -83,9 +83,15 @@ function rule(node: RuleStrategy): JsonObject {
     case 'once':
       return { op: 'Once', rule: node.rule };
     case 'exhaust':
-      return { op: 'Exhaust', rule: node.rule, order: node.order, ...(node.measure === undefined ? {} : { measure: node.measure }) };
+      return {
+        op: 'Exhaust',
+        rule: node.rule,
+        order: node.order,
+        ...(node.measure === undefined ? {} : { measure: node.measure }),
+        ...maxIterations(node.maxIterations),
+      };
     case 'while':
-      return { op: 'While', rule: node.rule, pred: node.pred, order: node.order };
+      return { op: 'While', rule: node.rule, pred: node.pred, order: node.order, ...maxIterations(node.maxIterations) };
     case 'seq':
       return { op: 'Seq', strategies: node.strategies.map(rule) };
     case 'choice':
@@ -93,6 +99,11 @@ function rule(node: RuleStrategy): JsonObject {
     case 'priority':
       return { op: 'Priority', strategies: node.strategies.map(({ strategy, priority }) => ({ strategy: rule(strategy), priority })) };
   }
+}
+
+/** Itonami's loop bound: written only when given, so a document the crate wrote round-trips unchanged. */
+function maxIterations(bound: number | undefined): JsonObject {
+  return bound === undefined ? {} : { max_iterations: bound };
 }
 
 function completion(condition: CompletionCondition): Json {

@@ -5,12 +5,15 @@
  * is used (`EffectCompleted`/`EffectFailed`), so replay never calls again; the idempotency key (execution, task
  * reference, attempt) goes out as `Idempotency-Key`. Recorded requests keep secret names, never authorization
  * headers. `grpc`, `asyncapi`, `a2a` and `mcp` are not implemented yet and raise a `runtime` error naming the type.
+ * A function registered with the engine (an activity) runs under its `inputSchema`, `timeout`, `retry` and
+ * `heartbeatTimeout`: see activity-call.ts for what its attempts record.
  */
+import { callRegisteredActivity } from '../activity-call.js';
 import { endpointUri } from '../endpoint-uri.js';
 import type { HttpOutputFormat } from '../../activities/effects.js';
 import { expandUriTemplate } from '../../expressions/uri-template.js';
 import { isRuntimeExpression } from '../../expressions/runtime-expressions.js';
-import { type Json, type JsonObject, findNonJson, isJsonObject, jsonText } from '../../model/json.js';
+import { type Json, type JsonObject, isJsonObject, jsonText } from '../../model/json.js';
 import { ProblemError, problem } from '../../model/problems.js';
 import type { CallTask, Task } from '../../model/workflow.js';
 import { authorizationArgument, resolveAuthentication } from '../authentication.js';
@@ -86,52 +89,16 @@ async function callOpenApi(ctx: TaskContext, args: JsonObject): Promise<Json> {
 
 /**
  * A function of `use.functions` (or a catalog) is a task: it runs as one, under this call's reference, with the
- * evaluated `with` as its input. A function registered with the engine runs as one recorded side effect.
+ * evaluated `with` as its input. A function registered with the engine runs as recorded attempts under its activity
+ * options (activity-call.ts).
  */
 async function callFunction(ctx: TaskContext, name: string, args: JsonObject): Promise<Json> {
   const input = ctx.evaluateTemplate(args);
   const declared = ctx.run.document.use?.functions?.[name];
-  if (declared === undefined && !CATALOG_CALL.test(name)) {
-    const effects = ctx.run.ports.effects;
-    return ctx.effect('call', 'function', async (signal) => {
-      const called = effects.callFunction({ ...ctx.effectOptions(signal), name, input, executionId: ctx.run.executionId, taskReference: ctx.pointer, attempt: ctx.visit + 1 });
-      if (called === undefined) throw configuration(ctx, `function '${name}' is neither in use.functions nor registered with the engine`);
-      return activityOutcome(ctx, name, called, signal);
-    });
-  }
+  if (declared === undefined && !CATALOG_CALL.test(name)) return callRegisteredActivity(ctx, name, input);
   const definition = declared ?? (await catalogFunction(ctx, name));
   const outcome = await ctx.runTask(definition, name, `${ctx.pointer}/call`, input, { ...ctx.scope, signal: ctx.signal });
   return outcome.output;
-}
-
-/**
- * A registered function's result, checked: a thrown error becomes a `runtime` problem whose detail is its message and
- * which keeps its `name` and `code` (a `ProblemError` keeps its problem); a result that is not JSON is a `runtime`
- * problem naming where it stops being JSON.
- */
-async function activityOutcome(ctx: TaskContext, name: string, called: Promise<Json>, signal: AbortSignal): Promise<Json> {
-  let result: unknown;
-  try {
-    result = await called;
-  } catch (error) {
-    // An abort's own reason passes through untouched: the interpreter recognises cancellations by it.
-    if (error instanceof ProblemError || !(error instanceof Error) || signal.aborted) throw error;
-    const code = (error as { code?: unknown }).code;
-    throw new ProblemError(
-      problem('runtime', {
-        detail: error.message,
-        instance: ctx.pointer,
-        name: error.name,
-        ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-      }),
-    );
-  }
-  const nonJson = findNonJson(result);
-  if (nonJson !== undefined) {
-    const where = nonJson.pointer === '' ? 'its result' : `its result at ${nonJson.pointer}`;
-    throw new ProblemError(problem('runtime', { detail: `function '${name}' returned something that is not JSON: ${where} is ${nonJson.found}`, instance: ctx.pointer }));
-  }
-  return result as Json;
 }
 
 async function catalogFunction(ctx: TaskContext, call: string): Promise<Task> {
