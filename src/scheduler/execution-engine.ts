@@ -26,6 +26,8 @@ import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfStat
 import { type VerifyReport, verifyExecutions } from './history-checks.js';
 import { disabledEffects, frozenClock } from './rebuild-ports.js';
 import { ParkWatch } from './park-watch.js';
+import { POLL_MS, RunLoops, type WorkOptions } from './run-loops.js';
+export type { WorkOptions } from './run-loops.js';
 import { type ScheduleHost, fireDueSchedules } from './schedules.js';
 import { snapshotsDroppedBy } from './snapshot-retention.js';
 import type { EngineEventMap } from './engine-events.js';
@@ -86,18 +88,6 @@ interface ActiveExecution {
   readonly watch: ParkWatch;
 }
 
-/** What `work()` does: how many executions at once, and when to stop. */
-export interface WorkOptions {
-  /** @default 10 */
-  readonly concurrency?: number;
-  /** Return once nothing is runnable and no timer falls due within `maxWaitMs`. */
-  readonly untilIdle?: boolean;
-  /** @default 60_000 */
-  readonly maxWaitMs?: number;
-  /** Stops the loop; runs in memory are parked (their claims released) before it returns. */
-  readonly signal?: AbortSignal;
-}
-
 /**
  * Runs executions: starts them (WorkflowStarted durable before `start` resolves), drives the interpreter with a
  * recorder over the store, announces progress, cancels, and rebuilds any execution from its history alone.
@@ -108,15 +98,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #active = new Map<string, ActiveExecution>();
   readonly #closing = new AbortController();
   readonly #results = new ExecutionResults();
-  /** Executions this engine parked (or waits on) and resumes itself when due; `work()` resumes every execution. */
-  readonly #tracked = new Map<string, number | null>();
-  /** Interrupts the loop's current idle wait; a wake-up that comes before the wait begins is kept (below). */
-  #interruptIdle: (() => void) | undefined;
-  /** Set by every wake-up since the loop last looked at the store: its next idle returns at once. */
-  #isWakeRequested = false;
-  #loop: Promise<void> | undefined;
-  #isWorker = false;
-  #concurrency = 10;
+  readonly #loops: RunLoops;
   readonly #scheduleHost: ScheduleHost;
   /** Listens waiting in memory for their inbox to change. */
   readonly #inboxWaiters = new Set<() => void>();
@@ -145,6 +127,18 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       },
       endedAt: async (executionId) => (await this.getExecution(executionId))?.endedAt,
     };
+    this.#loops = new RunLoops({
+      store: deps.store,
+      clock: deps.clock,
+      owner: deps.owner,
+      leaseMs: deps.leaseMs,
+      closing: this.#closing.signal,
+      activeCount: () => this.#active.size,
+      resume: (claim) => this.#resume(claim),
+      fireDueSchedules: () => fireDueSchedules(this.#scheduleHost),
+      settleEnded: async (executionId) => this.#results.settle(resultOfState(foldHistory(await this.history(executionId)))),
+      parkAll: () => this.#parkAll(),
+    });
   }
 
   /** Makes a definition known to this engine (for `run.workflow` and rebuilds); `start` stores it by hash. */
@@ -224,7 +218,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         executionId,
         result: () => {
           const result = this.#results.of(executionId);
-          if (!this.#active.has(executionId)) this.#track(executionId, 0);
+          if (!this.#active.has(executionId)) this.#loops.track(executionId, 0);
           return result;
         },
       };
@@ -332,7 +326,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       return true;
     }
     if (!(await this.#deps.store.requestCommand(executionId, command))) return false;
-    if (command.kind === 'resume' && !this.#tracked.has(executionId) && !this.#isWorker) return true;
+    if (command.kind === 'resume' && !this.#loops.isTracked(executionId) && !this.#loops.isWorker) return true;
     // Nobody may be running it: take it (if free) so the command takes effect now; a cancellation runs nothing new.
     const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() });
     if (claim !== undefined) {
@@ -368,7 +362,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       acceptedAt: this.#deps.clock.now(),
     });
     // A parked listener here may be due now: look at every tracked execution once more.
-    if (isAccepted) this.#inboxChanged([...this.#tracked.keys()]);
+    if (isAccepted) this.#inboxChanged(this.#loops.trackedIds());
     return isAccepted;
   }
 
@@ -393,8 +387,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   /** Something arrived for waits: wake the listens waiting in memory, and make these tracked executions due. */
   #inboxChanged(due: readonly string[]): void {
     for (const notify of [...this.#inboxWaiters]) notify();
-    for (const executionId of due) if (this.#tracked.has(executionId)) this.#tracked.set(executionId, 0);
-    this.#wakeLoop();
+    this.#loops.markDue(due);
   }
 
   /** Subscribes to the lifecycle CloudEvents; returns the unsubscribe function. */
@@ -408,60 +401,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
    * Resolves once the runs it holds are parked (nothing half-done is written).
    */
   async work(options: WorkOptions = {}): Promise<void> {
-    this.#isWorker = true;
-    this.#concurrency = options.concurrency ?? 10;
-    const maxWaitMs = options.maxWaitMs ?? 60_000;
-    const stop = options.signal;
-    const store = this.#deps.store;
-    while (stop?.aborted !== true && !this.#closing.signal.aborted) {
-      const capacity = this.#concurrency - this.#active.size;
-      const now = this.#deps.clock.now();
-      const claims = capacity > 0 ? await store.claimRunnable({ owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now, limit: capacity }) : [];
-      // Each resume returns once its run is in memory (it goes on in the background), so `#active` counts it.
-      await Promise.all(claims.map((claim) => this.#resume(claim)));
-      if (claims.length > 0) continue;
-      const nextDue = await fireDueSchedules(this.#scheduleHost);
-      // At full capacity only a run ending (which wakes the loop) or a poll can make room.
-      const nextWake = capacity > 0 ? earliestOf(await store.nextWakeAt(), nextDue) : undefined;
-      // Executions another process holds come back when its claim lapses (a crashed worker): wait for those too.
-      const next = earliestOf(nextWake, capacity > 0 ? await store.nextClaimExpiry({ owner: this.#deps.owner }) : undefined);
-      if (options.untilIdle === true && this.#active.size === 0 && (next === undefined || next > now + maxWaitMs)) break;
-      await this.#idle(next, stop);
-    }
-    this.#isWorker = false;
-    await this.#parkAll();
-  }
-
-  /** Wakes the work or tracking loop: it looks at the store again now, even if it was not idle yet. */
-  #wakeLoop(): void {
-    this.#isWakeRequested = true;
-    this.#interruptIdle?.();
-  }
-
-  /** Waits until the next wake-up, a local start or publish, a run ending, or a poll interval, whichever is first. */
-  async #idle(nextWake: number | undefined, stop: AbortSignal | undefined): Promise<void> {
-    // Yield a turn first, so timers, renewals and commits run even when the next wake-up is already past.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    // A run that ended (or an event that arrived) since the loop's last look must not wait for the next poll.
-    if (this.#isWakeRequested) {
-      this.#isWakeRequested = false;
-      return;
-    }
-    const now = this.#deps.clock.now();
-    const interrupt = new AbortController();
-    this.#interruptIdle = () => interrupt.abort();
-    const until = Math.min(nextWake ?? Number.POSITIVE_INFINITY, now + POLL_MS);
-    const signals = [interrupt.signal, this.#closing.signal, ...(stop === undefined ? [] : [stop])];
-    await this.#deps.clock.sleepUntil(until, AbortSignal.any(signals)).catch(() => undefined);
-    this.#interruptIdle = undefined;
-    this.#isWakeRequested = false;
+    await this.#loops.work(options);
   }
 
   /** Stops the runs in memory without writing anything half-done, releases their claims, and closes the store. Idempotent. */
   async close(): Promise<void> {
     if (!this.#closing.signal.aborted) this.#closing.abort(new RunStoppedError({ executionId: '*', reason: 'engine-closing' }));
-    this.#wakeLoop();
-    await this.#loop;
+    await this.#loops.stopped();
     await this.#parkAll();
     this.#results.failAll((executionId) => new EngineClosedError(executionId));
     await this.#deps.store.close();
@@ -593,7 +539,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         await recorder.flush().catch(() => undefined);
         if (isClaimLost) {
           // Another process runs it now: callers waiting here learn its end from the store.
-          if (this.#results.isAwaited(executionId)) this.#track(executionId, null);
+          if (this.#results.isAwaited(executionId)) this.#loops.track(executionId, null);
           return { kind: 'stopped' };
         }
         const reason = (error as RunStoppedError).details.reason;
@@ -603,18 +549,18 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
           return { kind: 'stopped' };
         }
         await store.releaseClaim(claim, { wakeAt });
-        if (!this.#isWorker || this.#results.isAwaited(executionId)) this.#track(executionId, wakeAt);
+        if (!this.#loops.isWorker || this.#results.isAwaited(executionId)) this.#loops.track(executionId, wakeAt);
         return { kind: 'parked', wakeAt };
       } finally {
         clearInterval(renewal);
         signal?.removeEventListener('abort', onAbort);
         this.#active.delete(executionId);
-        this.#wakeLoop();
+        this.#loops.wake();
       }
     })();
     const tracked: ActiveExecution = Object.assign(active, { done });
     this.#active.set(executionId, tracked);
-    this.#tracked.delete(executionId);
+    this.#loops.untrack(executionId);
     return tracked;
   }
 
@@ -639,44 +585,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       }
     } catch (error) {
       if (error instanceof LeaseLostError) this.#stop(active, 'claim-lost');
-    }
-  }
-
-  /** Remembers an execution this engine must resume when due, and wakes the loop that does it. */
-  #track(executionId: string, wakeAt: number | null): void {
-    this.#tracked.set(executionId, wakeAt);
-    this.#loop ??= this.#trackLoop().finally(() => {
-      this.#loop = undefined;
-    });
-    this.#wakeLoop();
-  }
-
-  /** Resumes the executions this engine parked, each when due (a worker's `work()` loop covers all of them). */
-  async #trackLoop(): Promise<void> {
-    while (this.#tracked.size > 0 && !this.#closing.signal.aborted) {
-      if (this.#isWorker) return;
-      const now = this.#deps.clock.now();
-      for (const [executionId, wakeAt] of [...this.#tracked]) {
-        // Not due yet by its own timer: no need to read the store (parking many executions stays linear).
-        if (wakeAt !== null && wakeAt > now) continue;
-        const record = await this.#deps.store.getExecution(executionId);
-        if (record === undefined || ['completed', 'faulted', 'cancelled'].includes(record.status)) {
-          this.#tracked.delete(executionId);
-          if (record !== undefined) this.#results.settle(resultOfState(foldHistory(await this.history(executionId))));
-          continue;
-        }
-        const due = record.wakeAt === undefined ? wakeAt : record.wakeAt;
-        if (due === null || due > now) {
-          this.#tracked.set(executionId, due);
-          continue;
-        }
-        const claim = await this.#deps.store.claimExecution({ executionId, owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now });
-        if (claim !== undefined) await this.#resume(claim);
-        // Refused: another process runs it. Look again at the next poll, not at once.
-        else this.#tracked.set(executionId, now + POLL_MS);
-      }
-      const next = [...this.#tracked.values()].filter((at): at is number => at !== null);
-      await this.#idle(next.length === 0 ? undefined : Math.min(...next), undefined);
     }
   }
 
@@ -746,19 +654,11 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   #handleOf(executionId: string, state: ExecutionState): ExecutionHandle {
     if (isTerminal(state.status)) return { executionId, result: async () => resultOfState(state) };
     const result = this.#results.of(executionId);
-    if (!this.#active.has(executionId)) this.#track(executionId, 0);
+    if (!this.#active.has(executionId)) this.#loops.track(executionId, 0);
     return { executionId, result: () => result };
   }
 
   #announce(event: AnyHistoryEvent, execution: HistoryEvent<'WorkflowStarted'>['data'], visits: TaskVisits): void {
     announceEvent({ emitter: this, lifecycleBus: this.#deps.lifecycleBus, newId: () => this.#deps.random.uuid() }, event, execution, visits);
   }
-}
-
-
-/** How often an idle loop looks at the store even when nothing told it to (another process may have written). */
-const POLL_MS = 250;
-
-function earliestOf(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
