@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
@@ -23,6 +24,7 @@ import type { Json } from './model/json.js';
 import type { Definition } from './model/workflow.js';
 import { createJsonSchemaValidator } from './runtime/json-schema-validator.js';
 import type { Clock, Random } from './runtime/ports.js';
+import type { Problem } from './model/problems.js';
 import type { EngineEventMap } from './scheduler/engine-events.js';
 import {
   type ExecutionHandle,
@@ -34,16 +36,17 @@ import {
 import type { ExecutionResult } from './scheduler/execution-results.js';
 import type { VerifyReport } from './scheduler/history-checks.js';
 import { systemClock, systemRandom } from './scheduler/system-clock.js';
-import { createMemoryStore } from './store/memory/memory-store.js';
 import type { ExecutionFilter, ExecutionRecord, Store } from './store/store.js';
-
+import { type StoreDescriptor, openEngineStore } from './engine-store.js';
 
 export interface EngineOptions {
   /**
-   * Where histories live.
+   * Where histories live: `{ kind: 'memory' }`, `{ kind: 'sqlite', path, synchronous?, … }` (the options of
+   * `openSqliteStore`), or a Store object. A descriptor is opened by `createEngine`; `engine.close()` closes the
+   * store either way. A bad descriptor throws a `TypeError` naming the field (`store.kind`, `store.path`, …).
    * @default an in-memory store (nothing survives the process)
    */
-  readonly store?: Store;
+  readonly store?: Store | StoreDescriptor;
   /** Secret values by name (or a lookup). Histories keep secret names only, never values. */
   readonly secrets?: Readonly<Record<string, Json>> | SecretProvider;
   /** The `fetch` used by `call: http`/`openapi` and remote resources. @default globalThis.fetch */
@@ -76,9 +79,40 @@ export interface EngineOptions {
   readonly functions?: Readonly<Record<string, FunctionRegistration>>;
 }
 
+/**
+ * The error of a workflow: the RFC 7807 problem a faulted execution ends with (`ExecutionResult`
+ * `{ status: 'faulted', error }`), recorded in its history. Thrown, it travels as a `ProblemError` whose `problem`
+ * is this object. `type` is one of the spec's URIs (`problemTypes`) or the workflow's own.
+ *
+ * @example
+ * const result = await engine.waitForCompletion(id);
+ * if (result.status === 'faulted') report(result.error satisfies WorkflowError);
+ */
+export type WorkflowError = Problem;
+
+/** `engine.start({ definition, input, id })`: {@link StartOptions} with the definition, and `id` for `executionId`. */
+export interface StartRequest extends Omit<StartOptions, 'executionId'> {
+  readonly definition: Definition;
+  /**
+   * Start under this id. Idempotent: starting an id that exists returns that execution when the definition (hash)
+   * and input are the same, and throws `ExecutionExistsError` otherwise. @default a new UUID
+   */
+  readonly id?: string;
+}
+
 /** An Itonami engine: load definitions, run executions, read and rebuild their histories. */
 export interface Engine {
-  /** Parses and validates a definition (YAML or JSON text, or an object) and makes it known. Throws {@link DefinitionInvalidError}. */
+  /**
+   * Parses and validates a definition and makes it known: YAML or JSON text, an object, or the path of a definition
+   * file. A string is a path when it has no line break and ends in `.yaml`, `.yml` or `.json` (no definition text
+   * does: a one-line document is a `{…}` mapping); it is read at once, relative to the working directory, like
+   * {@link Engine.loadFile} would. A `.kotoba` path throws a `TypeError`: Jsonnet evaluates asynchronously, so use
+   * `await engine.loadFile(path)`. Throws {@link DefinitionInvalidError}.
+   *
+   * @example
+   * const fromFile = engine.load('greet.yaml');
+   * const fromText = engine.load(await readFile('greet.yaml', 'utf8'), { path: 'greet.yaml' });
+   */
   load(source: string | object, options?: { path?: string }): Definition;
   /** Like {@link Engine.load}, but returns the problems instead of throwing, and registers nothing. */
   validate(source: string | object, options?: { path?: string }): LoadDefinitionResult;
@@ -96,10 +130,17 @@ export interface Engine {
   loadFile(path: string): Promise<Definition>;
   /** Like {@link Engine.loadFile}, but returns the problems instead of throwing, and registers nothing. */
   validateFile(path: string): Promise<LoadDefinitionResult>;
-  /** Starts an execution; resolves once `WorkflowStarted` is durable. */
-  start(definition: Definition, options?: StartOptions): Promise<ExecutionHandle>;
-  /** Starts an execution and waits for its end. */
-  run(definition: Definition, options?: StartOptions): Promise<ExecutionResult>;
+  /**
+   * Starts an execution; resolves once `WorkflowStarted` is durable. `start({ definition, input, id })` and
+   * `start(definition, { input, executionId: id })` are the same call; a {@link StartRequest} takes no second
+   * argument, and a bad `definition` or `id` in it throws a `TypeError` naming the field.
+   *
+   * @example
+   * const { executionId } = await engine.start({ definition, input: { orderId: 'o-1' }, id: 'order-o-1' });
+   */
+  start(definition: Definition | StartRequest, options?: StartOptions): Promise<ExecutionHandle>;
+  /** Starts an execution and waits for its end (both forms of {@link Engine.start}). */
+  run(definition: Definition | StartRequest, options?: StartOptions): Promise<ExecutionResult>;
   /**
    * Waits for an execution to end, wherever it was started (another process, an earlier run of this one), and
    * returns how it ended; this engine runs it on if nobody holds it. `ExecutionNotFoundError` for an unknown id.
@@ -110,12 +151,17 @@ export interface Engine {
   waitForCompletion(executionId: string): Promise<ExecutionResult>;
   /** The folded state (at version `atSeq` when given; `RangeError` past the head); undefined when unknown. */
   getExecution(executionId: string, options?: { atSeq?: number }): Promise<ExecutionState | undefined>;
+  /** The state at a version (`seq`): `getExecution(id, { atSeq: version })`. */
+  getExecutionAt(executionId: string, version: number): Promise<ExecutionState | undefined>;
   /** Recomputes hash chains (one execution or all) and names the first bad event of each broken one. */
   verify(options?: { executionId?: string }): Promise<VerifyReport>;
   /** Stores a definition by hash for every process on this store (workers, `run.workflow`). */
   deploy(definition: Definition): Promise<void>;
   listExecutions(filter?: ExecutionFilter): Promise<ExecutionRecord[]>;
+  /** The events of an execution in `seq` order (within `range`); `ExecutionNotFoundError` for an unknown id. */
   history(executionId: string, range?: { fromSeq?: number; toSeq?: number }): Promise<AnyHistoryEvent[]>;
+  /** The same as {@link Engine.history}. */
+  getHistory(executionId: string, range?: { fromSeq?: number; toSeq?: number }): Promise<AnyHistoryEvent[]>;
   /** Replays an execution from its history with every side effect disabled and returns the state it rebuilds. */
   rebuild(executionId: string): Promise<ExecutionState>;
   /** Cancels an execution (aborting in-flight side effects and children). False when it had already ended. */
@@ -156,7 +202,7 @@ export interface Engine {
  * Creates an engine. The embedded default keeps histories in memory; pass a `store` to keep them.
  *
  * @example
- * const engine = await createEngine();
+ * const engine = await createEngine({ store: { kind: 'sqlite', path: 'itonami.db' } });
  * const definition = engine.load(await readFile('hello.yaml', 'utf8'));
  * const result = await engine.run(definition, { input: { name: 'world' } });
  * if (result.status === 'completed') console.log(result.output);
@@ -182,8 +228,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     functionOptions: (name) => functions.options(name),
   };
   const secrets = options.secrets;
+  const store = openEngineStore(options.store);
   const engine = new ExecutionEngine({
-    store: options.store ?? createMemoryStore(),
+    store,
     effects,
     expressions: { strict: createExpressions(jq), loose: createExpressions(jq, { mode: 'loose' }) },
     clock,
@@ -198,21 +245,39 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     parkAfterMs: options.parkAfterMs ?? 2_000,
     snapshotEvery: options.snapshotEvery ?? 500,
   });
-  const validate = (source: string | object, loadOptions: { path?: string } = {}) =>
-    loadDefinition(source, { jq, functions: functions.names, ...loadOptions });
+  const loadOptions = { jq, functions: functions.names };
+  const validateSource = (source: string | object, sourceOptions: { path?: string } = {}) =>
+    loadDefinition(source, { ...loadOptions, ...sourceOptions });
+  /** A file's text: a serde WorkflowIR when a `.json` holds one, else a Serverless Workflow document. */
+  const validateFileText = (text: string, path: string): LoadDefinitionResult =>
+    extname(path).toLowerCase() === '.json' && isWorkflowIrValue(parsedJson(text))
+      ? loadSerdeDefinition(text, { ...loadOptions, path })
+      : validateSource(text, { path });
+  const validate = (source: string | object, sourceOptions: { path?: string } = {}): LoadDefinitionResult => {
+    if (!isDefinitionPath(source)) return validateSource(source, sourceOptions);
+    if (extname(source).toLowerCase() === '.kotoba') {
+      throw new TypeError(`'${source}' is a .kotoba file, Jsonnet evaluated asynchronously: use await engine.loadFile('${source}') (or validateFile)`);
+    }
+    let text: string;
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (error) {
+      return unreadable(source, error);
+    }
+    return validateFileText(text, source);
+  };
   const validateFile = async (path: string): Promise<LoadDefinitionResult> => {
-    const loadOptions = { jq, functions: functions.names };
     if (extname(path).toLowerCase() === '.kotoba') return loadKotobaDefinitionFile(path, loadOptions);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      const found = (error as NodeJS.ErrnoException).code ?? String(error);
-      return { ok: false, problems: [{ pointer: '', message: `cannot read ${path}: ${found}`, expected: 'a readable definition file', found }] };
+      return unreadable(path, error);
     }
-    if (extname(path).toLowerCase() === '.json' && isWorkflowIrValue(parsedJson(text))) return loadSerdeDefinition(text, { ...loadOptions, path });
-    return validate(text, { path });
+    return validateFileText(text, path);
   };
+  const startArguments = (first: Definition | StartRequest, second: StartOptions | undefined, method: string): [Definition, StartOptions | undefined] =>
+    isStartRequest(first) ? fromStartRequest(first, second, method) : [first, second];
   return {
     validate,
     validateFile,
@@ -222,20 +287,22 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       engine.register(result.definition);
       return result.definition;
     },
-    load(source, loadOptions) {
-      const result = validate(source, loadOptions);
-      if (!result.ok) throw new DefinitionInvalidError(result.problems, loadOptions?.path);
+    load(source, sourceOptions) {
+      const result = validate(source, sourceOptions);
+      if (!result.ok) throw new DefinitionInvalidError(result.problems, isDefinitionPath(source) ? source : sourceOptions?.path);
       engine.register(result.definition);
       return result.definition;
     },
-    start: (definition, startOptions) => engine.start(definition, startOptions),
-    run: (definition, startOptions) => engine.run(definition, startOptions),
+    start: async (first, startOptions) => engine.start(...startArguments(first, startOptions, 'start')),
+    run: async (first, startOptions) => engine.run(...startArguments(first, startOptions, 'run')),
     waitForCompletion: (executionId) => engine.waitForCompletion(executionId),
     getExecution: (executionId, readOptions) => engine.getExecution(executionId, readOptions),
+    getExecutionAt: (executionId, version) => engine.getExecution(executionId, { atSeq: version }),
     verify: (verifyOptions) => engine.verify(verifyOptions),
     deploy: (definition) => engine.deploy(definition),
     listExecutions: (filter) => engine.listExecutions(filter),
     history: (executionId, range) => engine.history(executionId, range),
+    getHistory: (executionId, range) => engine.history(executionId, range),
     rebuild: (executionId) => engine.rebuild(executionId),
     cancel: (executionId, reason) => engine.cancel(executionId, reason),
     signal: (executionId, name, payload, signalOptions) => engine.signal(executionId, name, payload, signalOptions),
@@ -253,6 +320,36 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     off: (event, listener) => engine.off(event, listener as never),
     close: () => engine.close(),
   };
+}
+
+/**
+ * Whether `engine.load`/`validate` reads `source` as a file path: one line ending in a definition file's extension.
+ * No definition text has that shape (a document is a mapping, so a one-line one ends with `}`).
+ */
+function isDefinitionPath(source: string | object): source is string {
+  return typeof source === 'string' && !/[\r\n]/.test(source) && /\.(?:ya?ml|json|kotoba)$/i.test(source);
+}
+
+function unreadable(path: string, error: unknown): LoadDefinitionResult {
+  const found = (error as NodeJS.ErrnoException).code ?? String(error);
+  return { ok: false, problems: [{ pointer: '', message: `cannot read ${path}: ${found}`, expected: 'a readable definition file', found }] };
+}
+
+/** `start({ definition, … })` rather than `start(definition, options)`: a Definition has no `definition` field. */
+function isStartRequest(value: Definition | StartRequest): value is StartRequest {
+  return typeof value === 'object' && value !== null && 'definition' in value;
+}
+
+function fromStartRequest(request: StartRequest, extra: unknown, method: string): [Definition, StartOptions] {
+  if (extra !== undefined) throw new TypeError(`engine.${method}({ definition, … }) takes one argument; put the options in the object`);
+  const { definition, id, ...options } = request;
+  if (typeof definition !== 'object' || definition === null || typeof definition.hash !== 'string' || typeof definition.document !== 'object') {
+    throw new TypeError(`engine.${method}: definition: expected a Definition (what engine.load or engine.loadFile returns), found ${typeof definition === 'object' ? JSON.stringify(definition) : String(definition)}`);
+  }
+  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) {
+    throw new TypeError(`engine.${method}: id: expected a non-empty string, found ${JSON.stringify(id)}`);
+  }
+  return [definition, id === undefined ? options : { ...options, executionId: id }];
 }
 
 /** The JSON value of `text`, or undefined when it is not JSON (then the definition loader reports why). */

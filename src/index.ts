@@ -6,7 +6,9 @@
  * const engine = await createEngine();
  * const result = await engine.run(engine.load('document: …'), { input: {} });
  */
-export { createEngine, type Engine, type EngineOptions } from './create-engine.js';
+export { createEngine, type Engine, type EngineOptions, type StartRequest, type WorkflowError } from './create-engine.js';
+export type { StoreDescriptor } from './engine-store.js';
+export { EngineBuilder, WorkflowEngine } from './engine-builder.js';
 export type { ExecutionHandle, SecretProvider, StartOptions, WorkOptions } from './scheduler/execution-engine.js';
 export type { ExecutionResult } from './scheduler/execution-results.js';
 export type { VerifyFailure, VerifyReport } from './scheduler/history-checks.js';

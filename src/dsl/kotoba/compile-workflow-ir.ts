@@ -20,14 +20,17 @@
  * | `subworkflow` | `run.workflow` (`kotoba/<workflow_ref as a name>@latest`), its output merged like an activity's |
  * | rule strategies | see `compile-rules.ts`: rules called through `do`, bounded `for` loops and `switch` exits |
  *
+ * Activity implementations: Function → `call: <function_name>`, Http → `call: http`, Process → `run.shell`, GraphQL →
+ * `call: http` plus the response rule (see `compile-graphql.ts`).
+ *
  * Every generated task keeps the IR pointer it came from in `metadata.kotoba`, so problems can name the IR node.
- * Not compiled (each a problem naming the op and its pointer): GraphQL activities.
  */
 import { SIGNAL_EVENT_TYPE } from '../../model/cloud-event.js';
 import type { DefinitionProblem } from '../../model/definition-problems.js';
 import type { JsonObject } from '../../model/json.js';
 import { childPointer } from '../../model/task-ref.js';
 import { compileAdvancedSaga, recordingParallel, stepRefs } from './compile-advanced-saga.js';
+import { graphqlCall } from './compile-graphql.js';
 import { compileRuleStrategy } from './compile-rules.js';
 import {
   BRANCH_STATE,
@@ -233,12 +236,6 @@ class OpCompiler implements CompileHost {
     return name;
   }
 
-  #unsupported(pointer: string, op: string, reason: string): CompiledTask {
-    const expected = 'an op this version compiles (every op, with Function, Http and Process activities)';
-    this.problems.push({ pointer, message: `op ${op} at ${pointer || '/'} cannot run: ${reason}`, expected, found: op });
-    return { name: this.#name(op), task: { set: expression('.') } };
-  }
-
   #parallel(op: Extract<WorkflowOp, { kind: 'parallel' }>, pointer: string): CompiledTask {
     const recorded = stepRefs(op).filter((ref) => this.#sagas.some((saga) => saga.steps.has(ref)));
     if (recorded.length > 0 && op.completion.kind !== 'all') {
@@ -362,7 +359,8 @@ class OpCompiler implements CompileHost {
         break;
       }
       case 'graphql':
-        return this.#unsupported(options.pointer, `activity ${ref} (GraphQL)`, 'GraphQL activity implementations are not compiled yet (Function, Http and Process are)');
+        call = graphqlCall(ref, implementation, args, (base) => this.#name(base));
+        break;
     }
     const timeout: JsonObject = declared?.timeout === undefined ? {} : { timeout: { after: isoDuration(declared.timeout) } };
     const task: JsonObject = { ...call, ...timeout, export: { as: exportAs } };

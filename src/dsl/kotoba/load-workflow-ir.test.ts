@@ -167,18 +167,26 @@ test('a workflow written in both forms normalises to one model, and writes back 
 test('declared activities of every implementation read alike in both forms; refs must name one', async () => {
   const kotoba = await loadKotobaText(`{ workflow: {
     id: 'w', name: 'w', version: '1', inputs: [], outputs: [],
-    strategy: { op: 'seq', strategies: [{ op: 'activity', activity_ref: n } for n in ['f', 'h', 'p', 'g']] },
+    strategy: { op: 'seq', strategies: [{ op: 'activity', activity_ref: n } for n in ['f', 'h', 'p', 'g', 'g2']] },
     activities: [
       { name: 'f', implementation: { type: 'function', function_name: 'doF' }, timeout: 'PT2S' },
       { name: 'h', inputs: [{ name: 'x', type: 'string', required: true }], implementation: { type: 'http', url: 'https://example.com/h', method: 'POST' } },
       { name: 'p', implementation: { type: 'process', command: 'echo', args: ['hi'] } },
       { name: 'g', description: 'gql', implementation: { type: 'GraphQL', query: '{ a }', endpoint: 'http://localhost/graphql' } },
+      { name: 'g2', implementation: { type: 'graphql', query: 'query A { a } query B { b }', endpoint: 'http://localhost/graphql', operation_name: 'B', headers: { authorization: 'Bearer t' } } },
     ],
   } }`);
   assert.ok(kotoba.ok, kotoba.ok ? '' : JSON.stringify(kotoba.problems, null, 2));
-  const serde = readSerdeWorkflow(toSerdeWorkflow(kotoba.workflow));
+  const written = toSerdeWorkflow(kotoba.workflow);
+  const serde = readSerdeWorkflow(written);
   assert.deepEqual(serde, { ok: true, workflow: kotoba.workflow });
   assert.deepEqual(kotoba.workflow.activities[2]?.implementation, { kind: 'process', command: 'echo', args: ['hi'], env: {} });
+  // The seed's GraphQL (query, endpoint) writes back as it was; Itonami's operation_name and headers only when used.
+  const implementations = (written['activities'] as { implementation: unknown }[]).map((activity) => activity.implementation);
+  assert.deepEqual(implementations.slice(3), [
+    { type: 'GraphQL', query: '{ a }', endpoint: 'http://localhost/graphql' },
+    { type: 'GraphQL', query: 'query A { a } query B { b }', endpoint: 'http://localhost/graphql', operation_name: 'B', headers: { authorization: 'Bearer t' } },
+  ]);
 
   const registered = await loadKotobaText("{ workflow: { id: 'w', name: 'w', version: '1', inputs: [], outputs: [], strategy: { op: 'activity', activity_ref: 'x' } } }", {
     activities: ['y'],
@@ -268,6 +276,15 @@ const badKotoba: { name: string; at: string; value: unknown; pointer: string; me
   { name: 'an http activity with a relative url', at: '/workflow/activities', value: [
     { name: 'a', implementation: { type: 'http', url: '/relative', method: 'GET' } }, ...declared('b', 'c', 'pay', 'refund'),
   ], pointer: '/workflow/activities/0/implementation/url', message: /^expected an absolute http or https URL, found '\/relative'$/ },
+  { name: 'a GraphQL activity with a relative endpoint', at: '/workflow/activities', value: [
+    { name: 'a', implementation: { type: 'graphql', query: '{ a }', endpoint: 'graphql' } }, ...declared('b', 'c', 'pay', 'refund'),
+  ], pointer: '/workflow/activities/0/implementation/endpoint', message: /^expected an absolute http or https URL, found 'graphql'$/ },
+  { name: 'a GraphQL activity with headers that are not strings', at: '/workflow/activities', value: [
+    { name: 'a', implementation: { type: 'graphql', query: '{ a }', endpoint: 'http://g.example/', headers: { 'x-n': 1 } } }, ...declared('b', 'c', 'pay', 'refund'),
+  ], pointer: '/workflow/activities/0/implementation/headers/x-n', message: /^expected a string, found 1 \(number\)$/ },
+  { name: 'a GraphQL activity with a misspelt variables field', at: '/workflow/activities', value: [
+    { name: 'a', implementation: { type: 'graphql', query: '{ a }', endpoint: 'http://g.example/', variables: {} } }, ...declared('b', 'c', 'pay', 'refund'),
+  ], pointer: '/workflow/activities/0/implementation', message: /^unexpected property 'variables'; expected one of type, query, endpoint, operation_name, headers$/ },
 ];
 
 test('the valid base of the bad-document table loads', async () => {

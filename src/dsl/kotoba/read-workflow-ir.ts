@@ -254,11 +254,16 @@ function readImplementation(reader: IrReader, value: unknown, pointer: string): 
       return command !== undefined && args !== undefined && env !== undefined ? { kind, command, args, env } : undefined;
     }
     case 'graphql': {
-      reader.allowOnly(object, pointer, ['type', 'query', 'endpoint']);
+      // operation_name and headers are Itonami's (the seed's GraphQL carries query and endpoint only): optional in
+      // both forms, so the seed's documents read and write back unchanged.
+      reader.allowOnly(object, pointer, ['type', 'query', 'endpoint', 'operation_name', 'headers']);
       const [query, endpoint] = [required('query'), required('endpoint')];
+      const operationName = reader.optional(object, pointer, 'operation_name', reader.name);
+      const headers = reader.optional(object, pointer, 'headers', stringMap);
       if (query === undefined || endpoint === undefined) return undefined;
+      if ((object['operation_name'] != null && operationName === undefined) || (object['headers'] != null && headers === undefined)) return undefined;
       checkUrl(reader, childPointer(pointer, 'endpoint'), endpoint);
-      return { kind, query, endpoint };
+      return { kind, query, endpoint, ...(operationName === undefined ? {} : { operationName }), headers: headers ?? {} };
     }
   }
 }

@@ -162,7 +162,15 @@ export type ActivityImplementation =
       readonly args: readonly string[];
       readonly env: Readonly<Record<string, string>>;
     }
-  | { readonly kind: 'graphql'; readonly query: string; readonly endpoint: string };
+  | {
+      readonly kind: 'graphql';
+      readonly query: string;
+      readonly endpoint: string;
+      /** Itonami's extension (`operation_name`): which operation of a multi-operation `query` to run. */
+      readonly operationName?: string;
+      /** Itonami's extension, as an Http activity's: request headers (empty when none are given). */
+      readonly headers: Readonly<Record<string, string>>;
+    };
 
 export interface ActivityParam {
   readonly name: string;

@@ -163,7 +163,14 @@ function implementation(node: ActivityImplementation): JsonObject {
     case 'process':
       return { type: 'Process', command: node.command, args: [...node.args], env: { ...node.env } };
     case 'graphql':
-      return { type: 'GraphQL', query: node.query, endpoint: node.endpoint };
+      return {
+        type: 'GraphQL',
+        query: node.query,
+        endpoint: node.endpoint,
+        // Itonami's extensions, written only when used: the seed's documents write back as they were.
+        ...(node.operationName === undefined ? {} : { operation_name: node.operationName }),
+        ...(Object.keys(node.headers).length === 0 ? {} : { headers: { ...node.headers } }),
+      };
   }
 }
 
