@@ -483,6 +483,25 @@ test('a signal wait consumes a signal sent before it was reached, keeps its payl
   await assertRebuildMatches(h.engine, handle.executionId);
 });
 
+test('a signal wait whose timeout expires faults with timeout, and the saga around it compensates', async (t) => {
+  const dir = await workspace(t);
+  const path = await kotobaFile(dir, 'approval-timeout', workflow({
+    op: 'saga',
+    main_flow: {
+      op: 'seq',
+      strategies: [act('reserve'), { op: 'wait', condition: { type: 'signal', signal_name: 'approve' }, timeout: 'PT1H' }, act('ship')],
+    },
+    compensation: act('release'),
+  }));
+  const { calls, functions } = activities(['reserve', 'ship', 'release']);
+  const h = await openHarness(t, { functions });
+  const { id, result } = await runFile(h, path, { orderId: 'o-1' });
+  // Nobody sends `approve`: after an hour (the harness drives its clock) the wait faults, `release` undoes `reserve`.
+  assert.equal(assertFaulted(result).type, problemTypes.timeout.type);
+  assert.deepEqual(calls.map((call) => call.name), ['reserve', 'release']);
+  await assertRebuildMatches(h.engine, id);
+});
+
 test('parallel at_least 2 completes with the first two branches, cancels the third, and merges the two in declaration order', async (t) => {
   const dir = await workspace(t);
   const path = await kotobaFile(dir, 'quorum', workflow(
