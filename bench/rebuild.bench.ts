@@ -8,22 +8,25 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import type { Definition } from '../src/index.js';
 import { measure, timed, type Measurement } from './measure.js';
 import { report, type Figure } from './report.js';
-import { LOOP_YAML, loopItemsFor, openBenchEngine } from './workload.js';
+import { LOOP_THEN_PARK_YAML, LOOP_YAML, loopItemsFor, openBenchEngine } from './workload.js';
 
 interface Size {
   readonly events: number;
   /** Timed reads with `getExecution` and with `rebuild` (after one untimed warm-up each, except where noted). */
   readonly reads: number;
   readonly rebuilds: number;
+  /** Timed resumes of the parked twin execution. */
+  readonly resumes: number;
 }
 
 const SIZES: readonly Size[] = [
-  { events: 10, reads: 200, rebuilds: 50 },
-  { events: 1_000, reads: 50, rebuilds: 10 },
-  { events: 10_000, reads: 20, rebuilds: 5 },
-  { events: 100_000, reads: 5, rebuilds: 3 },
+  { events: 10, reads: 200, rebuilds: 50, resumes: 50 },
+  { events: 1_000, reads: 50, rebuilds: 10, resumes: 10 },
+  { events: 10_000, reads: 20, rebuilds: 5, resumes: 5 },
+  { events: 100_000, reads: 5, rebuilds: 3, resumes: 3 },
 ];
 /** A snapshot every this many events: the engine's default, stated so the report does not depend on it silently. */
 const SNAPSHOT_EVERY = 500;
@@ -34,16 +37,20 @@ interface SizeResult {
   readonly snapshotSeq: number;
   readonly read: Measurement;
   readonly rebuild: Measurement;
+  readonly resume: Measurement;
+  readonly resumeEvents: number;
 }
 
 export async function benchRebuild(): Promise<void> {
   const startLoad = loadavg()[0] ?? 0;
   // NORMAL: these measure reads; FULL would only slow building the histories (one fsync per group commit).
-  const bench = await openBenchEngine({ synchronous: 'NORMAL', snapshotEvery: SNAPSHOT_EVERY });
+  // parkAfterMs 0: the twin execution leaves memory as soon as it waits, so every resume replays it from the store.
+  const bench = await openBenchEngine({ synchronous: 'NORMAL', snapshotEvery: SNAPSHOT_EVERY, parkAfterMs: 0 });
   const results: SizeResult[] = [];
   let dbBytes = 0;
   try {
     const definition = bench.engine.load(LOOP_YAML);
+    const parking = bench.engine.load(LOOP_THEN_PARK_YAML);
     for (const size of SIZES) {
       const { ms: buildMs, value: run } = await timed(() => bench.engine.run(definition, { input: { n: loopItemsFor(size.events) } }));
       assert.equal(run.status, 'completed', `the ${size.events}-event history's execution completed`);
@@ -61,7 +68,23 @@ export async function benchRebuild(): Promise<void> {
         { name: `rebuild, ${size.events} events`, run: async () => (await bench.engine.rebuild(executionId)).seq },
         { warmupRounds: size.rebuilds > 1 ? 1 : 0, rounds: size.rebuilds },
       );
-      results.push({ size, buildMs, snapshotSeq, read, rebuild });
+      const { executionId: parkedId, events: resumeEvents } = await parkedTwin(bench, parking, loopItemsFor(size.events));
+      const resume = await measure(
+        {
+          name: `resume, ${size.events} events`,
+          run: async () => {
+            // Any signal makes the parked execution due; the worker replays it (completed tasks skipped), finds its
+            // wait still open and parks it again.
+            await bench.engine.signal(parkedId, 'nudge');
+            await bench.engine.work({ untilIdle: true, maxWaitMs: 0 });
+            const record = await bench.store.getExecution(parkedId);
+            assert.ok(record !== undefined && record.claim === undefined && record.status !== 'completed', 'the twin parked again');
+            return resumeEvents;
+          },
+        },
+        { warmupRounds: size.resumes > 1 ? 1 : 0, rounds: size.resumes },
+      );
+      results.push({ size, buildMs, snapshotSeq, read, rebuild, resume, resumeEvents });
     }
     dbBytes = statSync(bench.path).size;
   } finally {
@@ -81,12 +104,16 @@ export async function benchRebuild(): Promise<void> {
     { label: 'rebuild µs/event, 100k ÷ 1k (flat = 1)', value: perEventUs(largest.rebuild) / perEventUs(reference.rebuild), unit: '×' },
     { label: 'getExecution at 100k events', value: largest.read.medianMs, unit: 'ms', target: { atMost: 200 } },
     { label: 'rebuild at 100k events', value: largest.rebuild.medianMs, unit: 'ms' },
+    { label: 'resume µs/event, 100k ÷ 1k (flat = 1)', value: perEventUs(largest.resume) / perEventUs(reference.resume), unit: '×' },
+    { label: 'resume at 100k events', value: largest.resume.medianMs, unit: 'ms', target: { atMost: 200 } },
   ];
-  const absolutes: Figure[] = results.flatMap(({ size, buildMs, snapshotSeq, read, rebuild }) => [
+  const absolutes: Figure[] = results.flatMap(({ size, buildMs, snapshotSeq, read, rebuild, resume, resumeEvents }) => [
     { label: `${size.events} events: getExecution (${read.rounds} reads, snapshot at seq ${snapshotSeq}, tail ${size.events - snapshotSeq})`, value: read.medianMs, unit: 'ms' },
     { label: `${size.events} events: getExecution per event`, value: perEventUs(read), unit: 'µs' },
     { label: `${size.events} events: rebuild (${rebuild.rounds} runs)`, value: rebuild.medianMs, unit: 'ms' },
     { label: `${size.events} events: rebuild per event`, value: perEventUs(rebuild), unit: 'µs' },
+    { label: `${size.events} events: resume of the parked twin (${resume.rounds} runs, ${resumeEvents} events)`, value: resume.medianMs, unit: 'ms' },
+    { label: `${size.events} events: resume per event`, value: perEventUs(resume), unit: 'µs' },
     { label: `${size.events} events: recording the history (one run)`, value: buildMs, unit: 'ms' },
     { label: `${size.events} events: recording per event`, value: (buildMs * 1000) / size.events, unit: 'µs' },
   ]);
@@ -96,15 +123,28 @@ export async function benchRebuild(): Promise<void> {
     command: 'npm run bench -- rebuild',
     workload:
       'One execution per size of a `for` loop over n items, each item one `call: noop` (3n + 4 events), recorded by the engine on SQLite ' +
-      `(synchronous=NORMAL, snapshot every ${SNAPSHOT_EVERY} events); then \`getExecution(id)\` and \`rebuild(id)\` timed separately.`,
+      `(synchronous=NORMAL, snapshot every ${SNAPSHOT_EVERY} events); then \`getExecution(id)\` and \`rebuild(id)\` timed separately. ` +
+      'A twin execution runs the same loop, then waits for a signal nobody sends and parks; "resume" is one worker pass that wakes it ' +
+      '(another signal), replays it (completed tasks skipped) and parks it again.',
     headline,
     absolutes,
     notes: [
       'Every history was produced through the engine (no synthetic rows); before timing, `rebuild(id)` was checked deep-equal to `getExecution(id)`.',
+      '`rebuild(id)` re-runs every task (it is the check that a history agrees with its definition); a resume skips tasks whose completion is recorded (replay flag 1), so its cost is reading the history plus one step per completed task at the open levels.',
       'A snapshot is written only when an append batch ends on a multiple of the snapshot interval, so the tail folded by getExecution varies by size.',
       'Each step\'s `with` is a constant: no jq runs per item, so these figures are the history machinery alone. With `with: { item: \'${ $item }\' }` ' +
         'instead, jq-web (~1 ms per evaluation, it recompiles the program each time) dominated: rebuilding 20,002 events took 8.7 s instead of 0.27 s (cpu profile, 2026-11-25).',
       `1-minute load average at start ${startLoad.toFixed(1)} (the machine is shared with other work).`,
     ],
   });
+}
+
+/** Starts the parking twin of a loop of `items` items and waits until it has parked on its wait. */
+async function parkedTwin(bench: Awaited<ReturnType<typeof openBenchEngine>>, definition: Definition, items: number): Promise<{ executionId: string; events: number }> {
+  const { executionId } = await bench.engine.start(definition, { input: { n: items } });
+  for (;;) {
+    const record = await bench.store.getExecution(executionId);
+    if (record !== undefined && record.claim === undefined && record.wakeAt !== undefined) return { executionId, events: record.seq };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -34,6 +34,15 @@ do:
       do:
         - step: { call: noop, with: { step: 1 } }
 `;
+/**
+ * LOOP_YAML, then a wait for a signal nobody sends: the execution parks with the loop's whole history behind it, and
+ * any other signal makes it due, so it can be resumed (replayed, then parked again) as often as a benchmark likes.
+ */
+export const LOOP_THEN_PARK_YAML = `${LOOP_YAML.replace('name: loop,', 'name: loop-then-park,')}
+  - park:
+      listen: { to: { one: { with: { type: io.itonami.signal, subject: never } } } }
+`;
+
 /** Loop items that make a history of exactly `events` events (`events` ≥ 4, and `events − 4` divisible by 3). */
 export function loopItemsFor(events: number): number {
   const items = (events - 4) / 3;
