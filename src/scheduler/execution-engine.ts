@@ -9,16 +9,16 @@ import { Recorder } from '../history/recorder.js';
 import { fromEventRow, toEventRow } from '../history/serialization.js';
 import type { CloudEvent } from '../model/cloud-event.js';
 import { canonicalJson } from '../model/canonical-json.js';
-import type { Json, JsonObject } from '../model/json.js';
+import type { Json } from '../model/json.js';
 import { isTerminal } from '../model/phases.js';
 import type { Definition } from '../model/workflow.js';
 import { CancelledError } from '../runtime/cancellation.js';
-import { ExecutionRun, type RunObserver, timeArgument } from '../runtime/execution-run.js';
 import { runWorkflow } from '../runtime/interpreter.js';
-import type { Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator, WorkflowEvents } from '../runtime/ports.js';
+import type { Clock, Effects, Expressions, Random, RuntimePorts, SchemaValidator } from '../runtime/ports.js';
 import { ExecutionExistsError, ExecutionNotFoundError, LeaseLostError } from '../store/errors.js';
 import type { Claim, ClaimToken, ExecutionCommand, ExecutionFilter, ExecutionRecord, Store } from '../store/store.js';
 import { type ChildHost, cancelChildren, runChild } from './child-executions.js';
+import { type SecretProvider, executionRunOf } from './execution-run-of.js';
 import { DefinitionRegistry } from './definition-registry.js';
 import { durableInboxPort } from './durable-inbox-port.js';
 import { type TaskVisits, announceEvent } from './execution-announcer.js';
@@ -53,8 +53,7 @@ export interface ExecutionHandle {
   result(): Promise<ExecutionResult>;
 }
 
-/** Looks up secret values by name; `undefined` means the secret does not exist. */
-export type SecretProvider = (name: string) => Json | undefined;
+export type { SecretProvider } from './execution-run-of.js';
 
 export interface ExecutionEngineDeps {
   readonly store: Store;
@@ -102,8 +101,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #scheduleHost: ScheduleHost;
   /** Listens waiting in memory for their inbox to change. */
   readonly #inboxWaiters = new Set<() => void>();
-  readonly #workflowEvents: WorkflowEvents;
   readonly #childHost: ChildHost;
+  readonly #basePorts: RuntimePorts;
 
   constructor(deps: ExecutionEngineDeps) {
     super();
@@ -116,7 +115,21 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       isCancelling: (executionId) => this.#active.get(executionId)?.controller.signal.aborted === true,
       reportError: (error) => this.emit('listener:error', { error }),
     };
-    this.#workflowEvents = durableInboxPort({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event), waiters: this.#inboxWaiters, pollMs: POLL_MS });
+    this.#basePorts = {
+      effects: deps.effects,
+      expressions: deps.expressions.strict,
+      clock: deps.clock,
+      random: deps.random,
+      events: durableInboxPort({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event), waiters: this.#inboxWaiters, pollMs: POLL_MS }),
+      schemas: deps.schemas,
+      runtimeInfo: { name: 'itonami', version: deps.engineVersion, metadata: {} },
+      engineSignal: this.#closing.signal,
+      children: {
+        resolve: (reference) => this.#definitions.resolve(reference),
+        byHash: (hash) => this.#definitions.byHash(hash),
+        run: (request) => runChild(this.#childHost, request),
+      },
+    };
     this.#scheduleHost = {
       store: deps.store,
       expressions: deps.expressions.strict,
@@ -287,7 +300,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const controller = new AbortController();
     const cancel = history.find((e) => e.type === 'CancelRequested');
     if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
-    const run = this.#executionRun(executionId, definition, recorder, ports, first, undefined, true);
+    const run = executionRunOf({ definition, recorder, ports, first, secrets: this.#deps.secrets, isVerifying: true });
     try {
       await runWorkflow(run, first.data.input, controller.signal);
     } catch (error) {
@@ -514,7 +527,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       park: () => this.#stop(active, 'parked'),
     });
     const active: ActiveExecution = { claim, controller, recorder, watch, done: Promise.resolve({ kind: 'stopped' }) };
-    const run = this.#executionRun(executionId, definition, recorder, this.#ports(definition), first, watch.observer);
+    const run = executionRunOf({ definition, recorder, ports: this.#ports(definition), first, secrets: this.#deps.secrets, observer: watch.observer });
     const renewal = setInterval(() => void this.#renew(active), Math.max(50, Math.floor(this.#deps.leaseMs / 3)));
     const done = (async (): Promise<RunEnd> => {
       try {
@@ -588,46 +601,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     }
   }
 
-  #executionRun(
-    executionId: string,
-    definition: Definition,
-    recorder: Recorder,
-    ports: RuntimePorts,
-    first: HistoryEvent<'WorkflowStarted'>,
-    observer?: RunObserver,
-    isVerifying = false,
-  ): ExecutionRun {
-    const secrets: JsonObject = {};
-    for (const name of first.data.secretNames) {
-      const value = this.#deps.secrets(name);
-      if (value !== undefined) secrets[name] = value;
-    }
-    const workflowArgument: JsonObject = {
-      id: executionId,
-      definition: definition.document as unknown as Json,
-      input: first.data.input,
-      startedAt: timeArgument(first.at),
-    };
-    return new ExecutionRun(executionId, definition, recorder, ports, secrets, workflowArgument, observer, first.data.replayFlags, isVerifying);
-  }
-
+  /** The ports of a definition's runs: all alike but for `evaluate.mode: loose`, which picks the loose jq evaluation. */
   #ports(definition: Definition): RuntimePorts {
     const mode = (definition.document as { evaluate?: { mode?: string } }).evaluate?.mode;
-    return {
-      effects: this.#deps.effects,
-      expressions: mode === 'loose' ? this.#deps.expressions.loose : this.#deps.expressions.strict,
-      clock: this.#deps.clock,
-      random: this.#deps.random,
-      events: this.#workflowEvents,
-      schemas: this.#deps.schemas,
-      runtimeInfo: { name: 'itonami', version: this.#deps.engineVersion, metadata: {} },
-      engineSignal: this.#closing.signal,
-      children: {
-        resolve: (reference) => this.#definitions.resolve(reference),
-        byHash: (hash) => this.#definitions.byHash(hash),
-        run: (request) => runChild(this.#childHost, request),
-      },
-    };
+    return { ...this.#basePorts, expressions: mode === 'loose' ? this.#deps.expressions.loose : this.#deps.expressions.strict };
   }
 
   async #existing(executionId: string, definition: Definition, input: Json): Promise<ExecutionHandle> {
