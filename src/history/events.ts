@@ -24,8 +24,9 @@ export interface EventDataMap {
   TaskStarted: { key: string; reference: string; indexes: number[]; name: string; input: Json };
   TaskSkipped: { key: string };
   /**
-   * `then`, `isEnded` and `context` (`$context` after the task, present when it changed) only under
-   * `ReplayFlag.skipCompletedTasks`: what a parent needs to go on past the task without running it again.
+   * `then`, `isEnded` and `context` only under `ReplayFlag.skipCompletedTasks`: what a parent needs to go on past the
+   * task without running it again. `context` is `$context` as the task's own step wrote it (its `export.as`, or a
+   * fork's join); a skipped container takes the last such write inside it.
    */
   TaskCompleted: { key: string; output: Json; then?: string; isEnded?: boolean; context?: Json };
   TaskFaulted: { key: string; error: Problem };

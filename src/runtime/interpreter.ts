@@ -135,7 +135,6 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
     const recorded = replayRecordedVisit(scope, pointer, visitKey);
     if (recorded !== undefined) return recorded;
   }
-  const contextBefore = scope.context.value;
   const startedKey = `${visitKey}:started`;
   // Recorded steps replay even under an aborted scope; only new work stops (as it did the first time).
   if (!run.recorder.has(startedKey)) scope.signal.throwIfAborted();
@@ -177,7 +176,10 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
     }
     const timeoutMs = resolveTimeoutMs(ctx, t.timeout);
     const handler = taskHandlers[kind] as TaskHandler<Task>;
+    const contextBefore = scope.context.value;
     const outcome = await withTimeout(ctx, timeoutMs, (signal) => handler(task, ctx.withSignal(signal)));
+    // A fork's join writes `$context` itself (the tasks inside other kinds record their own writes).
+    let contextWritten = kind === 'fork' && scope.context.value !== contextBefore ? scope.context.value : undefined;
     const output =
       t.output?.as === undefined ? outcome.output : run.ports.expressions.evaluateTransform(t.output.as, outcome.output, ctx.variables, base.site);
     await checkSchema(ctx, t.output?.schema, output, 'output');
@@ -185,8 +187,9 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
       const exported = run.ports.expressions.evaluateTransform(t.export.as, output, { ...ctx.variables, output }, base.site);
       await checkSchema(ctx, t.export.schema, exported, 'export');
       scope.context.value = exported;
+      contextWritten = exported;
     }
-    const details = run.recordsCompletionDetails ? completionDetails(outcome, { before: contextBefore, after: scope.context.value }) : {};
+    const details = run.recordsCompletionDetails ? completionDetails(outcome, contextWritten === undefined ? {} : { written: contextWritten }) : {};
     await run.recorder.derive('TaskCompleted', { key: `${visitKey}:completed`, output, ...details });
     return { ...outcome, output };
   } catch (error) {

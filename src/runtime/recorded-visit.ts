@@ -1,4 +1,3 @@
-import type { AnyHistoryEvent } from '../history/events.js';
 import type { Json } from '../model/json.js';
 import { ProblemError } from '../model/problems.js';
 import { taskRefKey } from '../model/task-ref.js';
@@ -22,29 +21,40 @@ export function replayRecordedVisit(scope: ListScope, pointer: string, visitKey:
   const own = `${visitKey}:`;
   const below = `${pointer}/`;
   const events = recorder.replayRange(started.seq, end.seq, (key) => key.startsWith(own) || key.startsWith(below));
-  for (const event of events) restoreRunState(scope, event, started.data.key);
+  let context: Json | undefined;
+  for (const event of events) {
+    if (event.type === 'TaskStarted' && event.data.key !== started.data.key) {
+      run.nextVisit(taskRefKey({ pointer: event.data.reference, indexes: event.data.indexes }));
+    } else if (event.type === 'EventConsumed' && event.data.isSignal === true) {
+      run.consumedSignals.add(event.data.inboxSeq);
+    } else if (event.type === 'TaskCompleted' && event.data.context !== undefined && isSameCell(event.data.key, pointer)) {
+      // The last write to this scope's `$context` inside the visit (seq order) is its value after the visit.
+      context = event.data.context;
+    }
+  }
   if (end.type === 'TaskFaulted') throw new ProblemError(end.data.error);
-  const { output, then, isEnded, context } = end.data;
   if (context !== undefined) scope.context.value = context;
+  const { output, then, isEnded } = end.data;
   return { output, ...(then === undefined ? {} : { then }), ...(isEnded === true ? { isEnded } : {}) };
 }
 
 /**
- * What a completed task's `TaskCompleted` carries under the flag beyond its output: the dynamic parts of its outcome
- * and `$context` when the task changed it.
+ * What a completed task's `TaskCompleted` carries under the flag beyond its output: the dynamic parts of its outcome,
+ * and `$context` when the task's own step wrote it — its `export.as`, or a fork's join — so a skip can restore it
+ * (containers do not repeat what the tasks inside them recorded).
  */
-export function completionDetails(outcome: TaskOutcome, context: { before: Json; after: Json }): { then?: string; isEnded?: boolean; context?: Json } {
+export function completionDetails(outcome: TaskOutcome, context: { written?: Json }): { then?: string; isEnded?: boolean; context?: Json } {
   return {
     ...(outcome.then === undefined ? {} : { then: outcome.then }),
     ...(outcome.isEnded === true ? { isEnded: true } : {}),
-    ...(context.after === context.before ? {} : { context: context.after }),
+    ...(context.written === undefined ? {} : { context: context.written }),
   };
 }
 
-function restoreRunState(scope: ListScope, event: AnyHistoryEvent, ownStartedKey: string): void {
-  if (event.type === 'TaskStarted' && event.data.key !== ownStartedKey) {
-    scope.run.nextVisit(taskRefKey({ pointer: event.data.reference, indexes: event.data.indexes }));
-  } else if (event.type === 'EventConsumed' && event.data.isSignal === true) {
-    scope.run.consumedSignals.add(event.data.inboxSeq);
-  }
+/**
+ * Whether a task inside the visit at `pointer` writes the same `$context` cell as the visit: not when a fork branch
+ * lies between them (a branch writes its own copy, which only its fork's join brings back).
+ */
+function isSameCell(key: string, pointer: string): boolean {
+  return !key.slice(pointer.length).includes('/fork/branches/');
 }

@@ -123,3 +123,41 @@ test('a completed task is not run again on resume, so an input it read that is n
   assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
   assert.deepEqual(state?.output, { token: 3, done: true });
 });
+
+test('a skipped task restores $context as its own tasks and fork joins left it, not as a fork branch wrote its copy', async (t) => {
+  const file = await useDurableFile(t);
+  const branch = (name: string, value: number) => ({ [name]: { set: { [name]: value }, export: { as: `\${ $context + {${name}: ${value}} }` } } });
+  const tasks = [
+    {
+      prepare: {
+        do: [
+          { base: { set: { base: true }, export: { as: '${ {base: true} }' } } },
+          // Both branches export into their own copies; the join merges them into the outer $context.
+          { both: { fork: { branches: [branch('left', 1), branch('right', 2)] } } },
+          {
+            guarded: {
+              // The branch writes its copy, then the other branch faults the fork: no join, so the write is lost.
+              try: [{ broken: { fork: { branches: [branch('lost', 3), { fail: { raise: { error: { type: 'https://example.com/boom', status: 500 } } } }] } } }],
+              catch: { do: [{ recovered: { set: { recovered: true } } }] },
+            },
+          },
+        ],
+      },
+    },
+    { pause: { wait: { milliseconds: 200 } } },
+    { report: { set: '${ $context }' } },
+  ];
+  const a = await file.open({ parkAfterMs: Number.POSITIVE_INFINITY });
+  await a.engine.start(a.engine.load(workflowDocument('context-skip', tasks)), { executionId: 'context-1' });
+  const isPausing = async (): Promise<boolean> =>
+    eventsOfType(await a.engine.history('context-1'), 'TimerStarted').some((event) => event.data.key.startsWith('/do/1/pause#0:'));
+  await until(isPausing, 'the pause to begin');
+  await a.engine.close();
+
+  const b = await file.open();
+  await b.engine.work({ untilIdle: true, maxWaitMs: 5_000 });
+  const state = await b.engine.getExecution('context-1');
+  assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
+  assert.deepEqual(state?.output, { base: true, left: 1, right: 2 });
+  await assertRebuildMatches(b.engine, 'context-1');
+});
