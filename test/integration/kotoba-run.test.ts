@@ -1,19 +1,22 @@
 /**
  * `.kotoba` WorkflowIR end to end: loaded through `engine.loadFile`, compiled into a Serverless Workflow document and
  * run by the one interpreter with registered TypeScript functions as activities. The seed's examples are read from
- * /work/shared/kotoba at test time (skipped with a notice when the folder is absent); the rest are written here.
+ * ../shared/kotoba beside the repository at test time (skipped with a notice when the folder is absent); the rest
+ * are written here.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import test, { type TestContext } from 'node:test';
 import { DefinitionInvalidError, type Json, ProblemError, type RegisteredFunction, problemTypes } from '../../src/index.js';
 import { explain, runCli, singleJsonLine } from '../cli/cli-process.js';
 import { type Harness, assertCompleted, assertFaulted, assertRebuildMatches, openHarness, waitForRunningTask } from '../support/engine-harness.js';
 
-const SEED = '/work/shared/kotoba';
+/** Beside the repository, never inside it (another project's files). */
+const SEED = fileURLToPath(new URL('../../../shared/kotoba', import.meta.url));
 const hasSeed = existsSync(SEED);
 if (!hasSeed) process.stderr.write(`kotoba-run: ${SEED} is absent; the seed example tests are skipped\n`);
 const seedOnly = { skip: hasSeed ? false : `${SEED} is absent` };
