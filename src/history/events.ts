@@ -41,8 +41,12 @@ export interface EventDataMap {
   TimerStarted: { key: string; firesAt: number };
   TimerFired: { key: string };
   /** A consumed event and its inbox position: replay resumes the subscription after it. */
-  /** `isSignal`: taken from the execution's signal mailbox (then `inboxSeq` is the mailbox position), not the inbox. */
-  EventConsumed: { key: string; event: Json; inboxSeq: number; isSignal?: boolean };
+  /**
+   * `isSignal`: taken from the execution's signal mailbox (then `inboxSeq` is the mailbox position), not the inbox.
+   * `correlationKeys`: the listen's correlation keys once this event passes its filters (present only when they
+   * `correlate` and it does), for the `correlation-completed` lifecycle event; replay never reads it.
+   */
+  EventConsumed: { key: string; event: Json; inboxSeq: number; isSignal?: boolean; correlationKeys?: { [key: string]: Json } };
   EventEmitted: { key: string; event: Json };
   ChildStarted: { key: string; childExecutionId: string; definitionHash: string };
   ChildCompleted: {

@@ -1,8 +1,10 @@
 import { canonicalJson } from '../model/canonical-json.js';
+import type { Json } from '../model/json.js';
 import type { Phase } from '../model/phases.js';
 import { HistoryExhaustedError, HistoryWriteError, NondeterminismError } from './errors.js';
 import type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './events.js';
 import { GENESIS_HASH, eventHash } from './hash-chain.js';
+import { type ReplayCheckpoint, firstIndexAfter } from './replay-checkpoint.js';
 import { eventDataJson } from './serialization.js';
 
 /** Writes new events durably, after the head it was last given; the store refuses anything else. */
@@ -10,8 +12,13 @@ export type HistorySink = (events: readonly HistoryEvent[], status: Phase | unde
 
 export interface RecorderOptions {
   readonly executionId: string;
-  /** The history so far (seq 1…n, in order). */
+  /**
+   * The recorded events this run may look up, in seq order: the whole history (seq 1…n), or a replay checkpoint's
+   * events followed by the history after it (then `checkpoint` says where the chain stands).
+   */
   readonly history: readonly AnyHistoryEvent[];
+  /** When `history` starts from a replay checkpoint: its head (if no event came after it) and its dropped starts. */
+  readonly checkpoint?: Pick<ReplayCheckpoint, 'seq' | 'hash' | 'droppedStarts' | 'contexts'>;
   /** Where new events go. Absent in a replay-only run: reaching the end of history then stops the run. */
   readonly sink?: HistorySink;
   readonly now: () => number;
@@ -34,8 +41,10 @@ export interface RecorderOptions {
 export class Recorder {
   readonly executionId: string;
   readonly #byKey = new Map<string, AnyHistoryEvent>();
-  /** The history this run was given (seq 1…n at index 0…n−1). */
+  /** The events this run was given, in seq order (not every seq when they come from a checkpoint). */
   readonly #history: readonly AnyHistoryEvent[];
+  readonly #droppedStarts: ReplayCheckpoint['droppedStarts'];
+  readonly #contexts: ReplayCheckpoint['contexts'];
   readonly #produced: AnyHistoryEvent[] = [];
   readonly #sink: HistorySink | undefined;
   readonly #now: () => number;
@@ -56,9 +65,13 @@ export class Recorder {
       const key = keyOf(event);
       if (key !== undefined) this.#byKey.set(key, event);
     }
+    this.#droppedStarts = options.checkpoint?.droppedStarts ?? [];
+    this.#contexts = options.checkpoint?.contexts ?? {};
     const last = options.history.at(-1);
-    this.#headSeq = last?.seq ?? 0;
-    this.#headHash = last?.hash ?? GENESIS_HASH;
+    const checkpoint = options.checkpoint;
+    const isPastCheckpoint = last !== undefined && (checkpoint === undefined || last.seq >= checkpoint.seq);
+    this.#headSeq = isPastCheckpoint ? last.seq : (checkpoint?.seq ?? 0);
+    this.#headHash = isPastCheckpoint ? last.hash : (checkpoint?.hash ?? GENESIS_HASH);
     this.#sink = options.sink;
     this.#now = options.now;
     this.#onEvent = options.onEvent;
@@ -88,14 +101,34 @@ export class Recorder {
    */
   replayRange(fromSeq: number, toSeq: number, isMember: (key: string) => boolean): AnyHistoryEvent[] {
     const members: AnyHistoryEvent[] = [];
-    for (let index = fromSeq - 1; index < toSeq && index < this.#history.length; index += 1) {
+    for (let index = firstIndexAfter(this.#history, fromSeq - 1); index < this.#history.length; index += 1) {
       const event = this.#history[index] as AnyHistoryEvent;
+      if (event.seq > toSeq) break;
       const key = keyOf(event);
       if (key === undefined || !isMember(key)) continue;
       this.#replayed(event);
       members.push(event);
     }
     return members;
+  }
+
+  /**
+   * The task reference keys of the `TaskStarted` events a replay checkpoint dropped between `fromSeq` and `toSeq`
+   * (their subtrees completed before it): the visits a skipped task's subtree used, which its events no longer show.
+   */
+  droppedStartsBetween(fromSeq: number, toSeq: number): string[] {
+    const keys: string[] = [];
+    for (let index = firstIndexAfter(this.#droppedStarts, fromSeq - 1, ([seq]) => seq); index < this.#droppedStarts.length; index += 1) {
+      const [seq, refKey] = this.#droppedStarts[index] as readonly [number, string];
+      if (seq > toSeq) break;
+      keys.push(refKey);
+    }
+    return keys;
+  }
+
+  /** The last `$context` write inside a completed visit whose subtree the replay checkpoint dropped. */
+  checkpointContext(visitKey: string): Json | undefined {
+    return this.#contexts[visitKey]?.[1];
   }
 
   /** Every event this run went through (replayed and new), for folding a rebuilt state. */

@@ -1,6 +1,7 @@
 import type { Json } from '../model/json.js';
 import { ProblemError } from '../model/problems.js';
 import { taskRefKey } from '../model/task-ref.js';
+import { isSameCell } from '../history/replay-checkpoint.js';
 import type { ListScope, TaskOutcome } from './task-context.js';
 
 /**
@@ -32,8 +33,15 @@ export function replayRecordedVisit(scope: ListScope, pointer: string, visitKey:
       context = event.data.context;
     }
   }
-  if (end.type === 'TaskFaulted') throw new ProblemError(end.data.error);
+  // Resuming from a replay checkpoint, the subtree may be gone: its visits are known by reference, its last write to
+  // `$context` was kept for it.
+  for (const refKey of recorder.droppedStartsBetween(started.seq + 1, end.seq)) {
+    if (refKey.startsWith(below)) run.nextVisit(refKey);
+  }
+  context = recorder.checkpointContext(visitKey) ?? context;
+  // A faulted task's writes before its fault stand too (the `try` around it goes on with them).
   if (context !== undefined) scope.context.value = context;
+  if (end.type === 'TaskFaulted') throw new ProblemError(end.data.error);
   const { output, then, isEnded } = end.data;
   return { output, ...(then === undefined ? {} : { then }), ...(isEnded === true ? { isEnded } : {}) };
 }
@@ -49,12 +57,4 @@ export function completionDetails(outcome: TaskOutcome, context: { written?: Jso
     ...(outcome.isEnded === true ? { isEnded: true } : {}),
     ...(context.written === undefined ? {} : { context: context.written }),
   };
-}
-
-/**
- * Whether a task inside the visit at `pointer` writes the same `$context` cell as the visit: not when a fork branch
- * lies between them (a branch writes its own copy, which only its fork's join brings back).
- */
-function isSameCell(key: string, pointer: string): boolean {
-  return !key.slice(pointer.length).includes('/fork/branches/');
 }

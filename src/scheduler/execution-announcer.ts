@@ -1,16 +1,17 @@
 import type { EventEmitter } from 'node:events';
 import type { EventBus } from '../events/event-bus.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
-import { visitOf } from '../history/fold.js';
 import type { EngineEventMap } from './engine-events.js';
 import { lifecycleEventsFor, referenceOfKey } from './lifecycle-events.js';
+import { TaskVisits } from './task-visits.js';
 
-/** The start of each task visit of one run, so a task's end can report its name and duration. */
-export type TaskVisits = Map<string, { name: string; at: number }>;
+export { TaskVisits };
 
 /**
  * Announces one newly recorded (never a replayed) history event: the spec's lifecycle CloudEvents on the bus and
  * the engine's typed events. A throwing listener is reported as `listener:error`, never allowed to break the run.
+ * `visits` is the run's state (seeded from the history it resumed with); every event passes it, announced or not by
+ * the bus, so it stays whole when a lifecycle subscriber comes in mid-run.
  */
 export function announceEvent(
   target: { emitter: EventEmitter<EngineEventMap>; lifecycleBus: EventBus; newId: () => string },
@@ -19,15 +20,14 @@ export function announceEvent(
   visits: TaskVisits,
 ): void {
   const { emitter } = target;
+  const change = visits.observe(event);
   // Built only when someone listens: each lifecycle event costs a uuid and an ISO timestamp.
   if (target.lifecycleBus.listenerCount > 0) {
-    for (const lifecycle of lifecycleEventsFor(event, execution, target.newId)) target.lifecycleBus.publish(lifecycle);
+    for (const lifecycle of lifecycleEventsFor(event, execution, target.newId, change)) target.lifecycleBus.publish(lifecycle);
   }
   const base = { executionId: execution.executionId, at: event.at };
-  const taskOf = (key: string) => {
-    const visit = visits.get(visitOf(key));
-    return { ...base, reference: referenceOfKey(key) ?? '', name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) };
-  };
+  const { visit } = change;
+  const taskOf = (key: string) => ({ ...base, reference: referenceOfKey(key) ?? '', name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) });
   try {
     switch (event.type) {
       case 'WorkflowStarted':
@@ -43,7 +43,6 @@ export function announceEvent(
         emitter.emit('execution:cancelled', { ...base, reason: event.data.reason });
         break;
       case 'TaskStarted':
-        visits.set(visitOf(event.data.key), { name: event.data.name, at: event.at });
         emitter.emit('task:started', { ...base, reference: event.data.reference, name: event.data.name });
         break;
       case 'TaskCompleted':

@@ -6,6 +6,8 @@ import type { ExecutionState } from '../history/execution-state.js';
 import { foldHistory } from '../history/fold.js';
 import { GENESIS_HASH, eventHash } from '../history/hash-chain.js';
 import { Recorder } from '../history/recorder.js';
+import { type ReplayCheckpoint, foldReplayCheckpoint } from '../history/replay-checkpoint.js';
+import { ReplayFlag } from '../history/replay-flags.js';
 import { fromEventRow, toEventRow } from '../history/serialization.js';
 import type { CloudEvent } from '../model/cloud-event.js';
 import { canonicalJson } from '../model/canonical-json.js';
@@ -21,7 +23,7 @@ import { type ChildHost, cancelChildren, runChild } from './child-executions.js'
 import { type SecretProvider, executionRunOf } from './execution-run-of.js';
 import { DefinitionRegistry } from './definition-registry.js';
 import { durableInboxPort } from './durable-inbox-port.js';
-import { type TaskVisits, announceEvent } from './execution-announcer.js';
+import { TaskVisits, announceEvent } from './execution-announcer.js';
 import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfState } from './execution-results.js';
 import { type VerifyReport, verifyExecutions } from './history-checks.js';
 import { disabledEffects, frozenClock } from './rebuild-ports.js';
@@ -238,7 +240,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     }
     const result = this.#results.of(executionId);
     if (claim === undefined) throw new Error(`execution ${executionId} was claimed by another process as it started`);
-    this.#launch(claim, definition, [started], options.signal);
+    this.#launch(claim, definition, [started], { ...(options.signal === undefined ? {} : { signal: options.signal }) });
     return { executionId, result: () => result };
   }
 
@@ -442,33 +444,46 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   /** Resumes a claimed execution by replaying its history (definitions come from the store, never from files). */
   async #resume(claim: Claim): Promise<ActiveExecution | undefined> {
     try {
-      const history = await this.history(claim.executionId);
+      const { history, checkpoint } = await this.#replayInput(claim.executionId);
       const first = history[0];
       if (first?.type !== 'WorkflowStarted') throw new Error(`execution ${claim.executionId} has no WorkflowStarted`);
       const definition = await this.#definitions.byHash(first.data.definitionHash);
-      const state = foldHistory(history);
+      // The executions index keeps the phase (suspended or not) that the partial history of a checkpoint may not show.
+      const status = (await this.#deps.store.getExecution(claim.executionId))?.status;
       const command = claim.command ?? (await this.#deps.store.takeCommand(claim));
       if (claim.command !== undefined) await this.#deps.store.takeCommand(claim);
       // A command is recorded before anything of the run goes on, so nothing new runs ahead of it.
       if (command?.kind === 'cancel') {
-        return this.#launch(claim, definition, await this.#appendAdministrative(claim, history, 'CancelRequested', { reason: command.reason }));
+        return this.#launch(claim, definition, await this.#appendAdministrative(claim, history, 'CancelRequested', { reason: command.reason }), { checkpoint });
       }
-      if (command?.kind === 'suspend' || (state.status === 'suspended' && command?.kind !== 'resume')) {
-        if (command?.kind === 'suspend' && state.status !== 'suspended') {
+      if (command?.kind === 'suspend' || (status === 'suspended' && command?.kind !== 'resume')) {
+        if (command?.kind === 'suspend' && status !== 'suspended') {
           await this.#appendAdministrative(claim, history, 'Suspended', { reason: command.reason }, 'suspended');
         }
         await this.#deps.store.releaseClaim(claim, { wakeAt: null });
         return undefined;
       }
-      if (command?.kind === 'resume' && state.status === 'suspended') {
-        return this.#launch(claim, definition, await this.#appendAdministrative(claim, history, 'Resumed', {}));
+      if (command?.kind === 'resume' && status === 'suspended') {
+        return this.#launch(claim, definition, await this.#appendAdministrative(claim, history, 'Resumed', {}), { checkpoint });
       }
-      return this.#launch(claim, definition, history);
+      return this.#launch(claim, definition, history, { checkpoint });
     } catch (error) {
       await this.#deps.store.releaseClaim(claim).catch(() => undefined);
       this.emit('listener:error', { error });
       return undefined;
     }
+  }
+
+  /**
+   * What a resume replays: the latest replay checkpoint plus the events after it when the execution has one (it runs
+   * under `ReplayFlag.skipCompletedTasks`), else the whole history.
+   */
+  async #replayInput(executionId: string): Promise<{ history: AnyHistoryEvent[]; checkpoint?: ReplayCheckpoint }> {
+    const stored = await this.#deps.store.getReplayCheckpoint(executionId);
+    if (stored === undefined) return { history: await this.history(executionId) };
+    const checkpoint = JSON.parse(stored.checkpoint) as ReplayCheckpoint;
+    const tail = await this.history(executionId, { fromSeq: checkpoint.seq + 1 });
+    return { history: [...checkpoint.events, ...tail], checkpoint };
   }
 
   /** Appends an administrative event under a claim, outside a run, and returns the longer history. */
@@ -484,18 +499,26 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const at = this.#deps.clock.now();
     const event = { seq, type, at, data, hash: eventHash(last?.hash ?? GENESIS_HASH, { seq, type, at, data: data }) } as AnyHistoryEvent;
     await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: seq - 1, events: [toEventRow(event)], claim, status });
-    this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new Map());
+    this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new TaskVisits(history));
     return [...history, event];
   }
 
-  #launch(claim: ClaimToken, definition: Definition, history: AnyHistoryEvent[], signal?: AbortSignal): ActiveExecution {
+  /**
+   * Puts a claimed execution's run in memory. `history` is the whole history, or a replay checkpoint's events plus the
+   * events after it (`options.checkpoint`).
+   */
+  #launch(claim: ClaimToken, definition: Definition, history: AnyHistoryEvent[], options: { signal?: AbortSignal; checkpoint?: ReplayCheckpoint | undefined } = {}): ActiveExecution {
+    const { signal } = options;
     const first = history[0] as HistoryEvent<'WorkflowStarted'>;
     const executionId = first.data.executionId;
     const store = this.#deps.store;
-    const visits: TaskVisits = new Map();
+    const isCheckpointed = first.data.replayFlags.includes(ReplayFlag.skipCompletedTasks);
+    let checkpoint = options.checkpoint;
+    const visits = new TaskVisits(history, definition.document);
     const recorder = new Recorder({
       executionId,
       history,
+      ...(checkpoint === undefined ? {} : { checkpoint }),
       now: () => this.#deps.clock.now(),
       sink: async (events, status) => {
         const firstEvent = events[0];
@@ -504,7 +527,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const release = status !== undefined && isTerminal(status);
         await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, release, ...(status === undefined ? {} : { status }) });
         const last = events.at(-1);
-        if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) await this.#snapshot(executionId, last.seq);
+        if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) {
+          await this.#snapshot(executionId, last.seq);
+          if (isCheckpointed) checkpoint = await this.#checkpoint(executionId, last.seq, checkpoint);
+        }
       },
       onEvent: (event, isReplayed) => {
         if (!isReplayed) this.#announce(event, first.data, visits);
@@ -528,6 +554,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     });
     const active: ActiveExecution = { claim, controller, recorder, watch, done: Promise.resolve({ kind: 'stopped' }) };
     const run = executionRunOf({ definition, recorder, ports: this.#ports(definition), first, secrets: this.#deps.secrets, observer: watch.observer });
+    // Signals consumed inside subtrees the checkpoint dropped are known from it alone.
+    for (const consumed of checkpoint?.consumedSignals ?? []) run.consumedSignals.add(consumed);
     const renewal = setInterval(() => void this.#renew(active), Math.max(50, Math.floor(this.#deps.leaseMs / 3)));
     const done = (async (): Promise<RunEnd> => {
       try {
@@ -586,6 +614,23 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     if (state === undefined) return;
     const dropSeqs = snapshotsDroppedBy(seq, this.#deps.snapshotEvery);
     await this.#deps.store.putSnapshot({ executionId, seq, state: JSON.stringify(state) }, { dropSeqs });
+  }
+
+  /**
+   * Moves the replay checkpoint forward to `seq` (from `previous`, the run's last one, when it has one; else from the
+   * store's, or from the start). Written after the events it folds are durable; a lost one only costs a longer read.
+   */
+  async #checkpoint(executionId: string, seq: number, previous: ReplayCheckpoint | undefined): Promise<ReplayCheckpoint | undefined> {
+    let from = previous;
+    if (from === undefined) {
+      const stored = await this.#deps.store.getReplayCheckpoint(executionId);
+      if (stored !== undefined && stored.seq >= seq) return undefined;
+      from = stored === undefined ? undefined : (JSON.parse(stored.checkpoint) as ReplayCheckpoint);
+    }
+    if (from !== undefined && from.seq >= seq) return from;
+    const checkpoint = foldReplayCheckpoint(from, await this.history(executionId, { fromSeq: (from?.seq ?? 0) + 1, toSeq: seq }));
+    await this.#deps.store.putReplayCheckpoint({ executionId, seq, checkpoint: JSON.stringify(checkpoint) });
+    return checkpoint;
   }
 
   /** Renews the claim of a run in memory and applies any command another process sent; a lost claim stops the run. */

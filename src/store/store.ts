@@ -68,6 +68,13 @@ export interface Store {
   putSnapshot(snapshot: Snapshot, options?: { readonly dropSeqs?: readonly number[] }): Promise<void>;
   /** The latest snapshot at or before `atSeq` (default: the latest). */
   getSnapshot(executionId: string, atSeq?: number): Promise<Snapshot | undefined>;
+  /**
+   * Keeps an execution's replay checkpoint at `seq`, replacing the one it had unless that one is newer (a late write
+   * never moves it back). A lost checkpoint only makes the next resume read more history.
+   */
+  putReplayCheckpoint(checkpoint: StoredReplayCheckpoint): Promise<void>;
+  /** The execution's latest replay checkpoint, if it has one. */
+  getReplayCheckpoint(executionId: string): Promise<StoredReplayCheckpoint | undefined>;
 
   /** Stores content once under its hash (a second put of the same hash is a no-op). */
   putBlob(hash: string, content: string): Promise<void>;
@@ -138,6 +145,13 @@ export interface Snapshot {
   readonly seq: number;
   /** The folded state as JSON text. */
   readonly state: string;
+}
+
+export interface StoredReplayCheckpoint {
+  readonly executionId: string;
+  readonly seq: number;
+  /** The checkpoint as JSON text. */
+  readonly checkpoint: string;
 }
 
 /** A signal to send to one execution. */

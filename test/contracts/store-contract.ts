@@ -511,6 +511,22 @@ function snapshotAndBlobCases(withStore: WithStore): void {
     assert.equal((await store.getSnapshot('e2'))?.seq, 20, 'another execution keeps its own');
   });
 
+  withStore('a replay checkpoint is kept per execution and only moves forward; an unknown execution has none', async (store) => {
+    await start(store, 'e1');
+    await start(store, 'e2');
+    assert.equal(await store.getReplayCheckpoint('e1'), undefined);
+    await store.putReplayCheckpoint({ executionId: 'e1', seq: 10, checkpoint: '{"at":10}' });
+    await store.putReplayCheckpoint({ executionId: 'e2', seq: 3, checkpoint: '{"of":"e2"}' });
+    assert.deepEqual(await store.getReplayCheckpoint('e1'), { executionId: 'e1', seq: 10, checkpoint: '{"at":10}' });
+    await store.putReplayCheckpoint({ executionId: 'e1', seq: 5, checkpoint: '{"at":5}' });
+    assert.equal((await store.getReplayCheckpoint('e1'))?.seq, 10, 'a late, older checkpoint does not move it back');
+    await store.putReplayCheckpoint({ executionId: 'e1', seq: 20, checkpoint: '{"at":20}' });
+    assert.deepEqual(await store.getReplayCheckpoint('e1'), { executionId: 'e1', seq: 20, checkpoint: '{"at":20}' });
+    assert.deepEqual(await store.getReplayCheckpoint('e2'), { executionId: 'e2', seq: 3, checkpoint: '{"of":"e2"}' });
+    await assert.rejects(store.putReplayCheckpoint({ executionId: 'nobody', seq: 1, checkpoint: '{}' }), ExecutionNotFoundError);
+    assert.equal(await store.getReplayCheckpoint('nobody'), undefined);
+  });
+
   withStore('signals queue per execution in send order; a resend with the same id is a duplicate; an ended execution takes none', async (store) => {
     await start(store, 'e1');
     await start(store, 'e2');

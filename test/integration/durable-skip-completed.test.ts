@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Json, RegisteredFunction } from '../../src/index.js';
+import { type Json, type RegisteredFunction, type Store, createEngine, openSqliteStore } from '../../src/index.js';
 import { assertRebuildMatches, eventsOfType } from '../support/engine-harness.js';
 import { assertKeysUnique, until, useDurableFile, workflowDocument } from '../support/durable-engine.js';
 
@@ -38,9 +38,9 @@ function recordingFunctions(): { functions: Record<string, RegisteredFunction>; 
   };
 }
 
-test('a resumed run skips completed tasks and restores visits, $context, switch jumps, consumed signals and caught faults', async (t) => {
-  const file = await useDurableFile(t);
-  const tasks = [
+/** Jumps back, retries, signals, exports: every piece of run state a skip must restore. */
+function restorationTasks(): object[] {
+  return [
     {
       guarded: {
         try: [{ flakyCall: { call: 'flaky' } }],
@@ -67,6 +67,11 @@ test('a resumed run skips completed tasks and restores visits, $context, switch 
     { back: { switch: [{ again: { when: '${ $context.n < 4 }', then: 'loop' } }, { on: { then: 'continue' } }] } },
     { last: { call: 'count', with: { n: '${ $context.n }' } } },
   ];
+}
+
+test('a resumed run skips completed tasks and restores visits, $context, switch jumps, consumed signals and caught faults', async (t) => {
+  const file = await useDurableFile(t);
+  const tasks = restorationTasks();
   const first = recordingFunctions();
   const a = await file.open({ functions: first.functions, parkAfterMs: Number.POSITIVE_INFINITY });
   await a.engine.start(a.engine.load(workflowDocument('skip', tasks)), { executionId: 'skip-1' });
@@ -160,4 +165,53 @@ test('a skipped task restores $context as its own tasks and fork joins left it, 
   assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
   assert.deepEqual(state?.output, { base: true, left: 1, right: 2 });
   await assertRebuildMatches(b.engine, 'context-1');
+});
+
+test('a resume from a replay checkpoint reads only the events after it and ends as a replay of the whole history would', async (t) => {
+  const file = await useDurableFile(t);
+  // A checkpoint every 4 events: the run writes several before the pause, the last one a few events before it.
+  const first = recordingFunctions();
+  const a = await file.open({ functions: first.functions, parkAfterMs: Number.POSITIVE_INFINITY, snapshotEvery: 4 });
+  await a.engine.start(a.engine.load(workflowDocument('checkpointed', restorationTasks())), { executionId: 'cp-1' });
+  assert.equal(await a.engine.signal('cp-1', 'go', { nth: 1 }), true);
+  assert.equal(await a.engine.signal('cp-1', 'go', { nth: 2 }), true);
+  const isPausing = async (): Promise<boolean> =>
+    eventsOfType(await a.engine.history('cp-1'), 'TimerStarted').some((event) => event.data.key.startsWith('/do/5/pause#0:'));
+  await until(isPausing, 'the pause to begin');
+  await a.engine.close();
+
+  const reads: { executionId: string; fromSeq: number }[] = [];
+  const inner = openSqliteStore({ path: file.path, synchronous: 'NORMAL' });
+  const store: Store = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'readEvents' || typeof value !== 'function') return value;
+      return (input: { executionId: string; fromSeq?: number }) => {
+        reads.push({ executionId: input.executionId, fromSeq: input.fromSeq ?? 1 });
+        return (value as (i: unknown) => unknown).call(target, input);
+      };
+    },
+  });
+  const checkpoint = await store.getReplayCheckpoint('cp-1');
+  assert.ok(checkpoint !== undefined && checkpoint.seq > 20, `a checkpoint was kept (at ${checkpoint?.seq})`);
+  const second = recordingFunctions();
+  const b = await createEngine({ store, functions: second.functions });
+  t.after(() => b.close());
+  await b.work({ untilIdle: true, maxWaitMs: 5_000 });
+  assert.deepEqual(reads[0], { executionId: 'cp-1', fromSeq: checkpoint.seq + 1 }, 'the resume read the tail after the checkpoint, nothing before it');
+
+  const state = await b.getExecution('cp-1');
+  assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
+  assert.deepEqual(state?.output, { n: 4 });
+  const history = await b.history('cp-1');
+  assertKeysUnique(history, 'cp-1');
+  const innerKeys = eventsOfType(history, 'EffectCompleted')
+    .map((event) => event.data.key)
+    .filter((key) => key.startsWith('/do/3/loop/do/1/inner'));
+  assert.deepEqual(innerKeys, [0, 1, 2, 3].map((visit) => `/do/3/loop/do/1/inner#${visit}:call`), 'visit numbers went on from the dropped subtrees');
+  assert.deepEqual([...second.calls.keys()].sort(), ['cp-1:/do/3/loop/do/1/inner#3', 'cp-1:/do/8/last#0']);
+  const consumed = eventsOfType(history, 'EventConsumed').map((event) => (event.data.event as { data?: Json }).data);
+  assert.deepEqual(consumed, [{ nth: 1 }, { nth: 2 }], 'the signal consumed inside a dropped subtree stayed consumed');
+  await assertRebuildMatches(b, 'cp-1');
+  assert.deepEqual(await b.verify({ executionId: 'cp-1' }), { executions: 1, failures: [] });
 });

@@ -88,8 +88,14 @@ class EventInbox {
     this.#isOpen = true;
   }
 
-  /** The next event that passes `accepts`, recorded before it is returned. */
-  async next(accepts: (event: CloudEvent) => boolean): Promise<CloudEvent> {
+  /**
+   * The next event that passes `accepts`, recorded before it is returned. `keysOf` gives the correlation keys
+   * resolved once the event is matched, recorded beside it for the lifecycle events and returned as recorded.
+   */
+  async next(
+    accepts: (event: CloudEvent) => boolean,
+    keysOf?: (event: CloudEvent) => JsonObject | undefined,
+  ): Promise<{ event: CloudEvent; correlationKeys?: JsonObject }> {
     const key = this.ctx.key(`event/${this.#count}`);
     this.#count += 1;
     const recorded = await this.ctx.run.recorder.capture(
@@ -97,13 +103,21 @@ class EventInbox {
       key,
       async () => {
         const { seq, event } = await this.#take(accepts);
-        return { key, event: event as unknown as Json, inboxSeq: seq, ...(this.isSignals ? { isSignal: true } : {}) };
+        const correlationKeys = keysOf?.(event);
+        return {
+          key,
+          event: event as unknown as Json,
+          inboxSeq: seq,
+          ...(this.isSignals ? { isSignal: true } : {}),
+          ...(correlationKeys === undefined ? {} : { correlationKeys }),
+        };
       },
       this.ctx.signal,
     );
     if (this.isSignals) this.ctx.run.consumedSignals.add(recorded.data.inboxSeq);
     else this.#cursor = recorded.data.inboxSeq;
-    return recorded.data.event as unknown as CloudEvent;
+    const { event, correlationKeys } = recorded.data;
+    return { event: event as unknown as CloudEvent, ...(correlationKeys === undefined ? {} : { correlationKeys }) };
   }
 
   async #take(accepts: (event: CloudEvent) => boolean): Promise<{ seq: number; event: CloudEvent }> {
@@ -151,56 +165,98 @@ class EventInbox {
 /** Correlation keys seen so far: the first extracted value of a key becomes its expectation (spec "Correlate"). */
 type Correlation = Map<string, Json>;
 
+/**
+ * Whether an event passes a set of filters with their correlation, checked against (and updating) `correlation`:
+ * undefined when it does not, else the filter it passed (none for an empty set, which takes any event).
+ */
+type CorrelatedMatch = (event: CloudEvent, correlation: Correlation) => { readonly filter?: EventFilter } | undefined;
+
 async function consume(ctx: TaskContext, strategy: Strategy, inbox: EventInbox): Promise<CloudEvent[]> {
   const correlation: Correlation = new Map();
+  const untilFilters = strategy.kind === 'any' && typeof strategy.until === 'object' ? strategy.until.filters : [];
+  const isCorrelating = [...strategy.filters, ...untilFilters].some((filter) => filter.correlate !== undefined);
+  /** The correlation keys resolved so far, as the last consumed event recorded them (live and on replay alike). */
+  let resolved: JsonObject | undefined;
   const matchesAny = (filters: EventFilter[]) => (event: CloudEvent) =>
     filters.length === 0 || filters.some((filter) => eventMatches(ctx, filter, event, correlation, false));
+  const firstMatch = (filters: EventFilter[]) => (event: CloudEvent, map: Correlation) => filters.find((filter) => eventMatches(ctx, filter, event, map, true));
+  const correlates = (filters: EventFilter[]): CorrelatedMatch => (event, map) => {
+    if (filters.length === 0) return {};
+    const filter = firstMatch(filters)(event, map);
+    return filter === undefined ? undefined : { filter };
+  };
+  /**
+   * The keys resolved once `matches` accepts `event`: the earlier ones and the `from` values of the filter it passes
+   * (equal to their `expect` or first-seen values, or it would not pass). Tried on a copy of `correlation`: the real
+   * check follows the event's record, the same way on replay. Undefined when the event does not pass.
+   */
+  const keysOnceMatched = (matches: CorrelatedMatch) => (event: CloudEvent) => {
+    try {
+      const match = matches(event, new Map(correlation));
+      if (match === undefined) return undefined;
+      const keys: JsonObject = { ...resolved };
+      for (const [name, rule] of Object.entries(match.filter?.correlate ?? {})) keys[name] = ctx.evaluate(rule.from, event as unknown as Json);
+      return Object.keys(keys).length > 0 ? keys : undefined;
+    } catch {
+      return undefined; // the real check, right after the record, raises the same error as the task's fault
+    }
+  };
+  const next = async (accepts: (event: CloudEvent) => boolean, matches: CorrelatedMatch): Promise<CloudEvent> => {
+    const consumed = await inbox.next(accepts, isCorrelating ? keysOnceMatched(matches) : undefined);
+    resolved = consumed.correlationKeys ?? resolved;
+    return consumed.event;
+  };
+  /** The next event that passes `filters` with its correlation; events failing the correlation are passed over. */
+  const nextCorrelated = async (filters: EventFilter[]): Promise<CloudEvent> => {
+    for (;;) {
+      const event = await next(matchesAny(filters), correlates(filters));
+      if (correlates(filters)(event, correlation) !== undefined) return event;
+    }
+  };
   switch (strategy.kind) {
     case 'one':
-      return [await nextCorrelated(ctx, inbox, strategy.filters, correlation)];
+      return [await nextCorrelated(strategy.filters)];
     case 'all': {
       const pending = [...strategy.filters];
       const consumed: CloudEvent[] = [];
       while (pending.length > 0) {
-        const event = await inbox.next(matchesAny(pending));
-        const index = pending.findIndex((filter) => eventMatches(ctx, filter, event, correlation, true));
-        if (index < 0) continue; // passed the attributes but not the correlation: not part of this set
-        pending.splice(index, 1);
+        const event = await next(matchesAny(pending), correlates(pending));
+        const filter = firstMatch(pending)(event, correlation);
+        if (filter === undefined) continue; // passed the attributes but not the correlation: not part of this set
+        pending.splice(pending.indexOf(filter), 1);
         consumed.push(event);
       }
       return consumed;
     }
     case 'any': {
-      if (strategy.until === undefined) return [await nextCorrelated(ctx, inbox, strategy.filters, correlation)];
+      if (strategy.until === undefined) return [await nextCorrelated(strategy.filters)];
       const consumed: CloudEvent[] = [];
       const until = strategy.until;
       if (typeof until === 'string') {
         for (;;) {
-          consumed.push(await nextCorrelated(ctx, inbox, strategy.filters, correlation));
+          consumed.push(await nextCorrelated(strategy.filters));
           if (ctx.evaluateCondition(until, consumed as unknown as Json)) return consumed;
         }
       }
       // `until` is a strategy of its own: events satisfying it end the listen and are left out of the output.
-      const untilFilters = until.filters;
       const untilPending = [...untilFilters];
       for (;;) {
-        const event = await inbox.next((e) => matchesAny(strategy.filters)(e) || matchesAny(untilFilters)(e));
-        const untilIndex = untilPending.findIndex((filter) => eventMatches(ctx, filter, event, correlation, true));
-        if (untilIndex >= 0) {
-          untilPending.splice(untilIndex, 1);
+        const event = await next(
+          (e) => matchesAny(strategy.filters)(e) || matchesAny(untilFilters)(e),
+          (e, map) => {
+            const filter = firstMatch(untilPending)(e, map);
+            return filter === undefined ? correlates(strategy.filters)(e, map) : { filter };
+          },
+        );
+        const untilFilter = firstMatch(untilPending)(event, correlation);
+        if (untilFilter !== undefined) {
+          untilPending.splice(untilPending.indexOf(untilFilter), 1);
           if (until.kind !== 'all' || untilPending.length === 0) return consumed;
           continue;
         }
-        if (strategy.filters.length === 0 || strategy.filters.some((f) => eventMatches(ctx, f, event, correlation, true))) consumed.push(event);
+        if (correlates(strategy.filters)(event, correlation) !== undefined) consumed.push(event);
       }
     }
-  }
-}
-
-async function nextCorrelated(ctx: TaskContext, inbox: EventInbox, filters: EventFilter[], correlation: Correlation): Promise<CloudEvent> {
-  for (;;) {
-    const event = await inbox.next((e) => filters.length === 0 || filters.some((f) => eventMatches(ctx, f, e, correlation, false)));
-    if (filters.length === 0 || filters.some((f) => eventMatches(ctx, f, event, correlation, true))) return event;
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   ReadEventsInput,
   SignalEntry,
   Snapshot,
+  StoredReplayCheckpoint,
   Store,
   StoredDefinition,
 } from '../store.js';
@@ -36,6 +37,7 @@ export function createMemoryStore(): Store {
   const definitions = new Map<string, StoredDefinition>();
   const executions = new Map<string, ExecutionEntry>();
   const snapshots = new Map<string, Snapshot[]>();
+  const checkpoints = new Map<string, StoredReplayCheckpoint>();
   const blobs = new Map<string, string>();
   const inbox: InboxEntry[] = [];
   const inboxKeys = new Set<string>();
@@ -245,6 +247,16 @@ export function createMemoryStore(): Store {
     async getSnapshot(executionId, atSeq = Number.POSITIVE_INFINITY) {
       open();
       return (snapshots.get(executionId) ?? []).filter((s) => s.seq <= atSeq).at(-1);
+    },
+    async putReplayCheckpoint(checkpoint) {
+      open();
+      if (!executions.has(checkpoint.executionId)) throw new ExecutionNotFoundError(checkpoint.executionId);
+      const known = checkpoints.get(checkpoint.executionId);
+      if (known === undefined || known.seq <= checkpoint.seq) checkpoints.set(checkpoint.executionId, checkpoint);
+    },
+    async getReplayCheckpoint(executionId) {
+      open();
+      return checkpoints.get(executionId);
     },
     async putBlob(hash, content) {
       open();

@@ -90,6 +90,7 @@ test('sqlite store: the file is in WAL mode and reopening applies no migration t
       { version: 1, name: 'initial-schema' },
       { version: 2, name: 'schedule-cursors' },
       { version: 3, name: 'signals' },
+      { version: 4, name: 'replay-checkpoints' },
     ],
   );
 });
@@ -103,10 +104,10 @@ test('sqlite store: a file migrated by a newer Itonami is refused with SchemaVer
   assert.throws(() => openSqliteStore({ path }), (error: unknown) => {
     assert.ok(error instanceof SchemaVersionError);
     assert.equal(error.details.databaseVersion, 99);
-    assert.match(error.message, /is at schema version 99, but this Itonami knows versions up to 3; upgrade Itonami/);
+    assert.match(error.message, /is at schema version 99, but this Itonami knows versions up to 4; upgrade Itonami/);
     return true;
   });
-  assert.equal(count(path, 'schema_migrations'), 4);
+  assert.equal(count(path, 'schema_migrations'), 5);
 });
 
 test('sqlite store: two stores on one file (two processes) never both hold a claim, and the loser cannot write', async (t) => {

@@ -240,6 +240,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ensureOpen();
       return sql.snapshots.latestAtOrBefore.get({ executionId, atSeq });
     },
+    async putReplayCheckpoint(checkpoint) {
+      ensureOpen();
+      if (sql.executions.get.get(checkpoint.executionId) === undefined) throw new ExecutionNotFoundError(checkpoint.executionId);
+      sql.replayCheckpoints.put.run(checkpoint);
+    },
+    async getReplayCheckpoint(executionId) {
+      ensureOpen();
+      return sql.replayCheckpoints.get.get(executionId);
+    },
     async putBlob(hash, content) {
       ensureOpen();
       sql.blobs.insert.run({ hash, content });

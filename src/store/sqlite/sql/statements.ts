@@ -5,6 +5,7 @@ import { prepareDefinitionStatements, type DefinitionStatements } from './defini
 import { prepareEventStatements, type EventStatements } from './events.js';
 import { prepareExecutionStatements, type ExecutionStatements } from './executions.js';
 import { prepareInboxStatements, type InboxStatements } from './inbox.js';
+import { prepareReplayCheckpointStatements, type ReplayCheckpointStatements } from './replay-checkpoints.js';
 import { prepareScheduleStatements, type ScheduleStatements } from './schedules.js';
 import { prepareSignalStatements, type SignalStatements } from './signals.js';
 import { prepareSnapshotStatements, type SnapshotStatements } from './snapshots.js';
@@ -17,6 +18,7 @@ export interface Statements {
   readonly blobs: BlobStatements;
   readonly claims: ClaimStatements;
   readonly snapshots: SnapshotStatements;
+  readonly replayCheckpoints: ReplayCheckpointStatements;
   readonly inbox: InboxStatements;
   readonly schedules: ScheduleStatements;
   readonly signals: SignalStatements;
@@ -31,6 +33,7 @@ export function prepareStatements(db: Database): Statements {
     blobs: prepareBlobStatements(db),
     claims: prepareClaimStatements(db),
     snapshots: prepareSnapshotStatements(db),
+    replayCheckpoints: prepareReplayCheckpointStatements(db),
     inbox: prepareInboxStatements(db),
     schedules: prepareScheduleStatements(db),
     signals: prepareSignalStatements(db),
