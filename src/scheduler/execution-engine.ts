@@ -529,7 +529,9 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const last = events.at(-1);
         if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) {
           await this.#snapshot(executionId, last.seq);
-          if (isCheckpointed) checkpoint = await this.#checkpoint(executionId, last.seq, checkpoint);
+          if (isCheckpointed && isCheckpointDue(last.seq, checkpoint, this.#deps.snapshotEvery)) {
+            checkpoint = await this.#checkpoint(executionId, last.seq, checkpoint);
+          }
         }
       },
       onEvent: (event, isReplayed) => {
@@ -683,4 +685,14 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   #announce(event: AnyHistoryEvent, execution: HistoryEvent<'WorkflowStarted'>['data'], visits: TaskVisits): void {
     announceEvent({ emitter: this, lifecycleBus: this.#deps.lifecycleBus, newId: () => this.#deps.random.uuid() }, event, execution, visits);
   }
+}
+
+/**
+ * A checkpoint is rewritten whole, so one is written only once the events after the last one outnumber an eighth of
+ * its size (and at least `snapshotEvery`): writing stays linear in the history, and a resume reads a tail of at most
+ * that many events.
+ */
+function isCheckpointDue(seq: number, last: ReplayCheckpoint | undefined, snapshotEvery: number): boolean {
+  const size = last === undefined ? 0 : last.events.length + last.droppedStarts.length;
+  return seq - (last?.seq ?? 0) >= Math.max(snapshotEvery, Math.ceil(size / 8));
 }
