@@ -214,6 +214,32 @@ test('later mappings read earlier outputs; outputs are merged into the state and
   await assertRebuildMatches(h.engine, id);
 });
 
+test('an input left out takes its default_value; a required one without a default is still required', async (t) => {
+  const dir = await workspace(t);
+  const path = await kotobaFile(dir, 'defaults', {
+    id: 'defaults',
+    name: 'Defaults',
+    version: '1.0.0',
+    inputs: [
+      { name: 'orderId', type: 'string', required: true },
+      { name: 'priority', type: 'string', required: true, default_value: 'normal' },
+      { name: 'copies', type: 'integer', default_value: 1 },
+    ],
+    outputs: [{ name: 'echo', type: 'object' }],
+    strategy: act('echo', { priority: '$.inputs.priority', copies: '$.inputs.copies', orderId: '$.inputs.orderId' }),
+    activities: [],
+  });
+  const { calls, functions } = activities(['echo'], { echo: (input) => ({ echo: input }) });
+  const h = await openHarness(t, { functions });
+  const { result } = await runFile(h, path, { orderId: 'o-1' });
+  assert.deepEqual(assertCompleted(result), { echo: { priority: 'normal', copies: 1, orderId: 'o-1' } });
+  const given = await runFile(h, path, { orderId: 'o-2', priority: 'high', copies: 3 });
+  assert.deepEqual(assertCompleted(given.result), { echo: { priority: 'high', copies: 3, orderId: 'o-2' } });
+  const missing = await runFile(h, path, { priority: 'high' });
+  assert.equal(assertFaulted(missing.result).type, problemTypes.validation.type);
+  assert.equal(calls.length, 2, 'nothing ran for the input without its required orderId');
+});
+
 test('a parallel merges its branches in declaration order, whatever order they finish in', async (t) => {
   const dir = await workspace(t);
   const path = await kotobaFile(dir, 'parallel', workflow(
