@@ -6,7 +6,7 @@ import type { ExecutionState } from '../history/execution-state.js';
 import { foldHistory } from '../history/fold.js';
 import { GENESIS_HASH, eventHash } from '../history/hash-chain.js';
 import { Recorder } from '../history/recorder.js';
-import { type ReplayCheckpoint, foldReplayCheckpoint } from '../history/replay-checkpoint.js';
+import type { ReplayCheckpoint } from '../history/replay-checkpoint.js';
 import { ReplayFlag } from '../history/replay-flags.js';
 import { fromEventRow, toEventRow } from '../history/serialization.js';
 import type { CloudEvent } from '../model/cloud-event.js';
@@ -28,10 +28,10 @@ import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfStat
 import { type VerifyReport, verifyExecutions } from './history-checks.js';
 import { disabledEffects, frozenClock } from './rebuild-ports.js';
 import { ParkWatch } from './park-watch.js';
+import { ReplayPoints } from './replay-points.js';
 import { POLL_MS, RunLoops, type WorkOptions } from './run-loops.js';
 export type { WorkOptions } from './run-loops.js';
 import { type ScheduleHost, fireDueSchedules } from './schedules.js';
-import { snapshotsDroppedBy } from './snapshot-retention.js';
 import type { EngineEventMap } from './engine-events.js';
 
 export interface StartOptions {
@@ -100,6 +100,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #closing = new AbortController();
   readonly #results = new ExecutionResults();
   readonly #loops: RunLoops;
+  readonly #replayPoints: ReplayPoints;
   readonly #scheduleHost: ScheduleHost;
   /** Listens waiting in memory for their inbox to change. */
   readonly #inboxWaiters = new Set<() => void>();
@@ -142,6 +143,12 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       },
       endedAt: async (executionId) => (await this.getExecution(executionId))?.endedAt,
     };
+    this.#replayPoints = new ReplayPoints({
+      store: deps.store,
+      snapshotEvery: deps.snapshotEvery,
+      history: (executionId, range) => this.history(executionId, range),
+      stateAt: (executionId, seq) => this.getExecution(executionId, { atSeq: seq }),
+    });
     this.#loops = new RunLoops({
       store: deps.store,
       clock: deps.clock,
@@ -444,7 +451,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   /** Resumes a claimed execution by replaying its history (definitions come from the store, never from files). */
   async #resume(claim: Claim): Promise<ActiveExecution | undefined> {
     try {
-      const { history, checkpoint } = await this.#replayInput(claim.executionId);
+      const { history, checkpoint } = await this.#replayPoints.replayInput(claim.executionId);
       const first = history[0];
       if (first?.type !== 'WorkflowStarted') throw new Error(`execution ${claim.executionId} has no WorkflowStarted`);
       const definition = await this.#definitions.byHash(first.data.definitionHash);
@@ -472,18 +479,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       this.emit('listener:error', { error });
       return undefined;
     }
-  }
-
-  /**
-   * What a resume replays: the latest replay checkpoint plus the events after it when the execution has one (it runs
-   * under `ReplayFlag.skipCompletedTasks`), else the whole history.
-   */
-  async #replayInput(executionId: string): Promise<{ history: AnyHistoryEvent[]; checkpoint?: ReplayCheckpoint }> {
-    const stored = await this.#deps.store.getReplayCheckpoint(executionId);
-    if (stored === undefined) return { history: await this.history(executionId) };
-    const checkpoint = JSON.parse(stored.checkpoint) as ReplayCheckpoint;
-    const tail = await this.history(executionId, { fromSeq: checkpoint.seq + 1 });
-    return { history: [...checkpoint.events, ...tail], checkpoint };
   }
 
   /** Appends an administrative event under a claim, outside a run, and returns the longer history. */
@@ -527,12 +522,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         const release = status !== undefined && isTerminal(status);
         await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, release, ...(status === undefined ? {} : { status }) });
         const last = events.at(-1);
-        if (last !== undefined && last.seq % this.#deps.snapshotEvery === 0) {
-          await this.#snapshot(executionId, last.seq);
-          if (isCheckpointed && isCheckpointDue(last.seq, checkpoint, this.#deps.snapshotEvery)) {
-            checkpoint = await this.#checkpoint(executionId, last.seq, checkpoint);
-          }
-        }
+        if (last !== undefined) checkpoint = await this.#replayPoints.afterAppend(executionId, last.seq, { isCheckpointed, checkpoint });
       },
       onEvent: (event, isReplayed) => {
         if (!isReplayed) this.#announce(event, first.data, visits);
@@ -607,34 +597,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return tracked;
   }
 
-  /**
-   * Keeps the folded state at `seq` so reading any later version folds only the tail. Written after the events it
-   * folds are durable; a lost snapshot only costs a longer fold.
-   */
-  async #snapshot(executionId: string, seq: number): Promise<void> {
-    const state = await this.getExecution(executionId, { atSeq: seq });
-    if (state === undefined) return;
-    const dropSeqs = snapshotsDroppedBy(seq, this.#deps.snapshotEvery);
-    await this.#deps.store.putSnapshot({ executionId, seq, state: JSON.stringify(state) }, { dropSeqs });
-  }
-
-  /**
-   * Moves the replay checkpoint forward to `seq` (from `previous`, the run's last one, when it has one; else from the
-   * store's, or from the start). Written after the events it folds are durable; a lost one only costs a longer read.
-   */
-  async #checkpoint(executionId: string, seq: number, previous: ReplayCheckpoint | undefined): Promise<ReplayCheckpoint | undefined> {
-    let from = previous;
-    if (from === undefined) {
-      const stored = await this.#deps.store.getReplayCheckpoint(executionId);
-      if (stored !== undefined && stored.seq >= seq) return undefined;
-      from = stored === undefined ? undefined : (JSON.parse(stored.checkpoint) as ReplayCheckpoint);
-    }
-    if (from !== undefined && from.seq >= seq) return from;
-    const checkpoint = foldReplayCheckpoint(from, await this.history(executionId, { fromSeq: (from?.seq ?? 0) + 1, toSeq: seq }));
-    await this.#deps.store.putReplayCheckpoint({ executionId, seq, checkpoint: JSON.stringify(checkpoint) });
-    return checkpoint;
-  }
-
   /** Renews the claim of a run in memory and applies any command another process sent; a lost claim stops the run. */
   async #renew(active: ActiveExecution): Promise<void> {
     try {
@@ -685,14 +647,4 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   #announce(event: AnyHistoryEvent, execution: HistoryEvent<'WorkflowStarted'>['data'], visits: TaskVisits): void {
     announceEvent({ emitter: this, lifecycleBus: this.#deps.lifecycleBus, newId: () => this.#deps.random.uuid() }, event, execution, visits);
   }
-}
-
-/**
- * A checkpoint is rewritten whole, so one is written only once the events after the last one outnumber an eighth of
- * its size (and at least `snapshotEvery`): writing stays linear in the history, and a resume reads a tail of at most
- * that many events.
- */
-function isCheckpointDue(seq: number, last: ReplayCheckpoint | undefined, snapshotEvery: number): boolean {
-  const size = last === undefined ? 0 : last.events.length + last.droppedStarts.length;
-  return seq - (last?.seq ?? 0) >= Math.max(snapshotEvery, Math.ceil(size / 8));
 }
