@@ -117,7 +117,8 @@ test('workers killed at varied points: every execution completes once, side effe
 
   // Concurrency above the number of executions: a worker at full capacity with a due execution left over busy-spins
   // and starves its own runs (see worker-backlog.test.ts); this test is about crashes, not that bug.
-  const workerArgs = ['--server', server.url, '--lease-ms', String(LEASE_MS), '--concurrency', String(EXECUTIONS + 12)];
+  // A snapshot (and replay checkpoint) every few events: killed workers' executions resume from checkpoints too.
+  const workerArgs = ['--server', server.url, '--lease-ms', String(LEASE_MS), '--concurrency', String(EXECUTIONS + 12), '--snapshot-every', '4'];
   for (const [round, kill] of ROUNDS.entries()) {
     plan = undefined;
     receivedThisRound = 0;
@@ -145,6 +146,8 @@ test('workers killed at varied points: every execution completes once, side effe
   assert.equal(exit.code, 0, `the last worker ran to idle (stderr: ${last.stderr()})`);
   const finishedAt = Date.now();
   assert.equal((unfinished.get() as { n: number }).n, 0, 'every execution ended');
+  const checkpointed = reader.prepare('SELECT count(*) AS n FROM replay_checkpoints').get() as { n: number };
+  assert.ok(checkpointed.n >= EXECUTIONS / 2, `replay checkpoints were written and resumed from (${checkpointed.n})`);
 
   const { engine } = await file.open({ functions: { sideEffect: () => Promise.reject(new Error('the checking engine must not run effects')) } });
   const counts = server.countsByKey();

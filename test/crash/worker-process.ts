@@ -22,6 +22,7 @@ const { values, positionals } = parseArgs({
     server: { type: 'string' },
     'lease-ms': { type: 'string' },
     'park-after-ms': { type: 'string' },
+    'snapshot-every': { type: 'string' },
     concurrency: { type: 'string' },
     'until-idle': { type: 'boolean' },
     'max-wait-ms': { type: 'string' },
@@ -52,12 +53,14 @@ const taggedFetch: typeof fetch = (input, init = {}) => {
 
 const leaseMs = numberOption('lease-ms', values['lease-ms']);
 const parkAfterMs = numberOption('park-after-ms', values['park-after-ms']);
+const snapshotEvery = numberOption('snapshot-every', values['snapshot-every']);
 const engine = await createEngine({
   store: openSqliteStore({ path, synchronous: 'NORMAL', busyTimeoutMs: 10_000 }),
   functions: { sideEffect },
   fetch: taggedFetch,
   ...(leaseMs === undefined ? {} : { leaseMs }),
   ...(parkAfterMs === undefined ? {} : { parkAfterMs }),
+  ...(snapshotEvery === undefined ? {} : { snapshotEvery }),
   ...(values.owner === undefined ? {} : { owner: values.owner }),
 });
 engine.on('listener:error', ({ error }) => process.stderr.write(`worker-process: engine reported ${String(error)}\n`));
