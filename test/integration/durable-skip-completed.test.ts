@@ -215,3 +215,32 @@ test('a resume from a replay checkpoint reads only the events after it and ends 
   await assertRebuildMatches(b, 'cp-1');
   assert.deepEqual(await b.verify({ executionId: 'cp-1' }), { executions: 1, failures: [] });
 });
+
+test('an execution resumed from a replay checkpoint takes commands: suspended while parked, resumed, then cancelled', async (t) => {
+  const file = await useDurableFile(t);
+  const steps = Array.from({ length: 6 }, (_, index) => ({ [`step${index}`]: { call: 'count', with: { index } } }));
+  const tasks = [...steps, { pause: { wait: { seconds: 30 } } }, { never: { call: 'count', with: { never: true } } }];
+  const functions = recordingFunctions();
+  const a = await file.open({ functions: functions.functions, parkAfterMs: 0, snapshotEvery: 4 });
+  await a.engine.start(a.engine.load(workflowDocument('commands', tasks)), { executionId: 'cmd-1' });
+  await until(async () => typeof (await a.store.getExecution('cmd-1'))?.wakeAt === 'number', 'the execution to park on its wait');
+  assert.ok(((await a.store.getReplayCheckpoint('cmd-1'))?.seq ?? 0) > 10, 'a checkpoint was kept before it parked');
+
+  // Each command makes the parked execution due; a worker takes it up from the checkpoint and applies the command.
+  assert.equal(await a.engine.suspend('cmd-1', 'maintenance'), true);
+  assert.equal((await a.engine.getExecution('cmd-1'))?.status, 'suspended');
+  assert.equal(await a.engine.resume('cmd-1'), true);
+  await until(async () => typeof (await a.store.getExecution('cmd-1'))?.wakeAt === 'number', 'the resumed execution to park again');
+  assert.equal(await a.engine.cancel('cmd-1', 'not needed'), true);
+  const state = await a.engine.getExecution('cmd-1');
+  assert.equal(state?.status, 'cancelled');
+  const history = await a.engine.history('cmd-1');
+  assertKeysUnique(history, 'cmd-1');
+  assert.deepEqual(
+    history.filter((event) => ['Suspended', 'Resumed', 'CancelRequested', 'WorkflowCancelled'].includes(event.type)).map((event) => event.type),
+    ['Suspended', 'Resumed', 'CancelRequested', 'WorkflowCancelled'],
+  );
+  assert.equal(functions.calls.size, 6, 'each step ran once; nothing after the wait ran');
+  assert.deepEqual(await a.engine.verify({ executionId: 'cmd-1' }), { executions: 1, failures: [] });
+  await assertRebuildMatches(a.engine, 'cmd-1');
+});
