@@ -78,3 +78,15 @@ test('firstIndexAfter finds the first item past a seq by binary search', () => {
   assert.deepEqual([0, 1, 2, 4, 5, 9, 10].map((seq) => firstIndexAfter(items, seq)), [0, 1, 2, 2, 3, 4, 4]);
   assert.equal(firstIndexAfter([[3, 'a'] as const], 2, ([seq]) => seq), 0);
 });
+
+test('a carried/… record survives the drop of the visit that recorded it: a later visit of that task reads it', () => {
+  const data: [string, Record<string, unknown>][] = [
+    ['WorkflowStarted', { executionId: 'x' }],
+    ['TaskStarted', { key: '/do/0/a#0:started', reference: '/do/0/a', indexes: [], name: 'a', input: {} }],
+    ['Decided', { key: '/do/0/a#0:call/retry/1', decision: { at: 0, delayMs: 1 } }],
+    ['Decided', { key: '/do/0/a#0:carried/attempts', decision: { lastAttempt: 2 } }],
+    ['TaskCompleted', { key: '/do/0/a#0:completed', output: 1 }],
+  ];
+  const events = data.map(([type, payload], index) => ({ seq: index + 1, type, at: index, data: payload, hash: `h${index + 1}` }) as unknown as AnyHistoryEvent);
+  assert.deepEqual(foldReplayCheckpoint(undefined, events).events.map((event) => event.seq), [1, 2, 4, 5]);
+});

@@ -8,7 +8,7 @@ import type { AnyHistoryEvent } from './events.js';
  * by its start and end events, so its subtree's events are dropped; only the visit numbers its subtree used are kept,
  * and the signals the run consumed. What remains: every event outside completed visits (open visits' own events,
  * cancelled visits under open ones, unkeyed events, the workflow's own), and the start and end of each completed
- * visit whose parent is still open.
+ * visit whose parent is still open, and the `carried/…` records a later visit of a task reads from an earlier one.
  */
 export interface ReplayCheckpoint {
   readonly seq: number;
@@ -65,7 +65,7 @@ export function foldReplayCheckpoint(previous: ReplayCheckpoint | undefined, eve
       let lastWrite: readonly [number, Json] | undefined;
       const outside = inside.filter((candidate) => {
         const key = keyOf(candidate);
-        if (key === undefined || !(key.startsWith(own) || key.startsWith(below))) return true;
+        if (key === undefined || !(key.startsWith(own) || key.startsWith(below)) || isCarried(key)) return true;
         if (candidate.type === 'TaskStarted') {
           droppedStarts.push([candidate.seq, taskRefKey({ pointer: candidate.data.reference, indexes: candidate.data.indexes })]);
           starts.delete(candidate.data.key);
@@ -107,6 +107,16 @@ export function firstIndexAfter<T>(items: readonly T[], seq: number, seqOf: (ite
     else high = middle;
   }
   return low;
+}
+
+/**
+ * History slots named `carried/…` hold what a later visit of the same task reads from an earlier one (an activity's
+ * attempt count and heartbeat details): a checkpoint keeps them when it drops the visit that recorded them.
+ */
+export const CARRIED_SLOT = 'carried/';
+
+function isCarried(key: string): boolean {
+  return key.slice(key.lastIndexOf(':') + 1).startsWith(CARRIED_SLOT);
 }
 
 function keyOf(event: AnyHistoryEvent): string | undefined {

@@ -249,10 +249,10 @@ test('an activity retry runs before an enclosing try retry, and ctx.attempt keep
   assert.deepEqual(seen.map((s) => s.attempt), [1, 2, 3, 4]);
   assert.equal(new Set(seen.map((s) => s.key)).size, 4, 'every attempt has its own idempotency key');
   const history = await h.history(result.executionId);
-  const visits = eventsOfType(history, 'Decided').filter((e) => e.data.key.endsWith(':call/attempts'));
+  const visits = eventsOfType(history, 'Decided').filter((e) => e.data.key.endsWith(':carried/attempts'));
   assert.deepEqual(visits.map((e) => [e.data.key, e.data.decision]), [
-    ['/do/0/guarded/try/0/step#0:call/attempts', { lastAttempt: 2 }],
-    ['/do/0/guarded/try/0/step#1:call/attempts', { lastAttempt: 4 }],
+    ['/do/0/guarded/try/0/step#0:carried/attempts', { lastAttempt: 2 }],
+    ['/do/0/guarded/try/0/step#1:carried/attempts', { lastAttempt: 4 }],
   ]);
   await assertRebuildMatches(h.engine, result.executionId);
 });

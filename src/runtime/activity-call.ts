@@ -7,7 +7,8 @@
  * `k`, its result or error (`EffectCompleted`/`EffectFailed` at `call`, then `call/attempt/<k>`), or the deadline
  * that stopped it (`Decided` at `…/deadline`, holding the `timeout` problem); per retry, `Decided { at, delayMs,
  * lastHeartbeat? }` at `call/retry/<k>`, its durable timer and `TaskRetrying`; and, when the attempt count or heartbeat
- * details must reach a later visit, `Decided { lastAttempt, lastHeartbeat? }` at `call/attempts`. Replay follows
+ * details must reach a later visit, `Decided { lastAttempt, lastHeartbeat? }` at `carried/attempts` (kept by replay
+ * checkpoints, see CARRIED_SLOT). Replay follows
  * these records alone — a rebuild, which knows no activity options, too — so no recorded attempt runs again.
  *
  * The activity's own retry is the inner one: it runs to its end before an enclosing `try` sees the error, and each
@@ -16,10 +17,14 @@
 import type { ActivityOptions } from '../activities/activity-options.js';
 import { type Json, type JsonObject, findNonJson, isJsonObject } from '../model/json.js';
 import { type Problem, ProblemError, problem } from '../model/problems.js';
+import { CARRIED_SLOT } from '../history/replay-checkpoint.js';
 import { withAttemptDeadlines } from './activity-deadlines.js';
 import { durationMs } from './durations.js';
 import { type ResolvedRetryPolicy, asRetryDecision, resolveRetryPolicy, retryDelayMs } from './retry.js';
 import type { TaskContext } from './task-context.js';
+
+/** Where a visit leaves its last attempt number and heartbeat details for the next visit of the task. */
+const ATTEMPTS_SLOT = `${CARRIED_SLOT}attempts`;
 
 interface ResolvedActivityOptions {
   readonly inputSchema?: Json;
@@ -219,14 +224,14 @@ function asActivityRetryDecision(value: Json): RetryDecision {
 function previousVisit(ctx: TaskContext): { lastAttempt: number; lastHeartbeat?: Json } {
   if (ctx.visit === 0) return { lastAttempt: 0 };
   const refKey = ctx.visitKey.slice(0, ctx.visitKey.lastIndexOf('#'));
-  const recorded = ctx.run.recorder.recorded(`${refKey}#${ctx.visit - 1}:call/attempts`, 'Decided')?.data.decision;
+  const recorded = ctx.run.recorder.recorded(`${refKey}#${ctx.visit - 1}:${ATTEMPTS_SLOT}`, 'Decided')?.data.decision;
   if (!isJsonObject(recorded ?? null) || typeof (recorded as JsonObject)['lastAttempt'] !== 'number') return { lastAttempt: ctx.visit };
   const { lastAttempt, lastHeartbeat } = recorded as { lastAttempt: number; lastHeartbeat?: Json };
   return { lastAttempt, ...(lastHeartbeat === undefined ? {} : { lastHeartbeat }) };
 }
 
 async function recordVisit(ctx: TaskContext, lastAttempt: number, lastHeartbeat: Json | undefined): Promise<void> {
-  const slot = 'call/attempts';
+  const slot = ATTEMPTS_SLOT;
   if (ctx.recordedDecision(slot) === undefined && lastAttempt === ctx.visit + 1 && lastHeartbeat === undefined) return;
   await ctx.decide(slot, () => ({ lastAttempt, ...(lastHeartbeat === undefined ? {} : { lastHeartbeat }) }));
 }
