@@ -3,7 +3,7 @@ import type { Json } from '../model/json.js';
 import type { Phase } from '../model/phases.js';
 import { HistoryExhaustedError, HistoryWriteError, NondeterminismError } from './errors.js';
 import type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './events.js';
-import { GENESIS_HASH, eventHash } from './hash-chain.js';
+import { GENESIS_HASH, chainedEvent } from './hash-chain.js';
 import { type ReplayCheckpoint, firstIndexAfter } from './replay-checkpoint.js';
 import { eventDataJson } from './serialization.js';
 
@@ -261,12 +261,10 @@ export class Recorder {
     if (sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
     if (this.#failure !== undefined) throw this.#failure;
     // Sequence and hash are fixed now, synchronously, so the order of appends is the order of calls.
-    const seq = this.#headSeq + 1;
-    const at = this.#now();
-    const hash = eventHash(this.#headHash, { seq, type, at, data: eventDataJson(data) });
-    const event = { seq, type, at, data, hash } as HistoryEvent<T>;
+    const event = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data);
+    const { seq } = event;
     this.#headSeq = seq;
-    this.#headHash = hash;
+    this.#headHash = event.hash;
     // Handed to the sink now, in call order: a group commit keeps that order, so consecutive events of one
     // execution can share a transaction, and a failed one fails every later one (their seq no longer follows).
     const written = (async () => {

@@ -4,7 +4,7 @@ import { HistoryExhaustedError, RunStoppedError } from '../history/errors.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
 import type { ExecutionState } from '../history/execution-state.js';
 import { foldHistory } from '../history/fold.js';
-import { GENESIS_HASH, eventHash } from '../history/hash-chain.js';
+import { chainedEvent } from '../history/hash-chain.js';
 import { Recorder } from '../history/recorder.js';
 import type { ReplayCheckpoint } from '../history/replay-checkpoint.js';
 import { ReplayFlag } from '../history/replay-flags.js';
@@ -26,35 +26,16 @@ import { durableInboxPort } from './durable-inbox-port.js';
 import { TaskVisits, announceEvent } from './execution-announcer.js';
 import { EngineClosedError, type ExecutionResult, ExecutionResults, resultOfState } from './execution-results.js';
 import { type VerifyReport, verifyExecutions } from './history-checks.js';
-import { disabledEffects, frozenClock } from './rebuild-ports.js';
+import { rebuildPorts } from './rebuild-ports.js';
 import { ParkWatch } from './park-watch.js';
+import { type ExecutionHandle, type StartOptions, newExecutionOf } from './execution-start.js';
 import { ReplayPoints } from './replay-points.js';
 import { POLL_MS, RunLoops, type WorkOptions } from './run-loops.js';
 export type { WorkOptions } from './run-loops.js';
 import { type ScheduleHost, fireDueSchedules } from './schedules.js';
 import type { EngineEventMap } from './engine-events.js';
 
-export interface StartOptions {
-  /** The workflow input. @default {} */
-  readonly input?: Json;
-  /** Start under this id. Starting an id that exists returns it when the definition and input match. */
-  readonly executionId?: string;
-  /** Aborting it cancels the execution. */
-  readonly signal?: AbortSignal;
-  /**
-   * `false` only creates the execution (durable, unclaimed) for a worker to run; nothing of it runs here unless the
-   * caller asks for its `result()`, which then has this engine run it like any parked execution.
-   * @default true
-   */
-  readonly run?: boolean;
-}
-
-/** A started execution: its id now, its result when it ends. */
-export interface ExecutionHandle {
-  readonly executionId: string;
-  result(): Promise<ExecutionResult>;
-}
-
+export type { ExecutionHandle, StartOptions } from './execution-start.js';
 export type { SecretProvider } from './execution-run-of.js';
 
 export interface ExecutionEngineDeps {
@@ -195,39 +176,12 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     const input = options.input ?? {};
     const executionId = options.executionId ?? this.#deps.random.uuid();
     const at = this.#deps.clock.now();
-    const data = {
-      executionId,
-      definitionHash: definition.hash,
-      namespace: definition.namespace,
-      name: definition.name,
-      version: definition.version,
-      engineVersion: this.#deps.engineVersion,
-      replayFlags: [...this.#deps.replayFlags],
-      input,
-      secretNames: [...(definition.document.use?.secrets ?? [])],
-      ...(parent === undefined ? {} : { parent }),
-    };
-    const started: HistoryEvent<'WorkflowStarted'> = {
-      seq: 1,
-      type: 'WorkflowStarted',
-      at,
-      data,
-      hash: eventHash(GENESIS_HASH, { seq: 1, type: 'WorkflowStarted', at, data: data }),
-    };
+    const { started, execution } = newExecutionOf({ executionId, definition, input, at, engineVersion: this.#deps.engineVersion, replayFlags: this.#deps.replayFlags, parent });
     const isRun = options.run !== false;
     let claim: Claim | undefined;
     try {
       claim = await this.#deps.store.createExecution(
-        {
-          executionId,
-          definitionHash: definition.hash,
-          namespace: definition.namespace,
-          name: definition.name,
-          version: definition.version,
-          status: 'running',
-          createdAt: at,
-          ...(parent === undefined ? {} : { parentExecutionId: parent.executionId }),
-        },
+        execution,
         [toEventRow(started)],
         isRun ? { owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: at } : undefined,
       );
@@ -299,13 +253,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     if (first === undefined || first.type !== 'WorkflowStarted') throw new ExecutionNotFoundError(executionId);
     const definition = await this.#definitions.byHash(first.data.definitionHash);
     const recorder = new Recorder({ executionId, history, now: () => this.#deps.clock.now() });
-    const live = this.#ports(definition);
-    const ports: RuntimePorts = {
-      ...live,
-      effects: disabledEffects(),
-      clock: frozenClock(this.#deps.clock),
-      children: { ...live.children, run: () => Promise.reject(new Error('child executions are not run during a rebuild')) },
-    };
+    const ports = rebuildPorts(this.#ports(definition));
     const controller = new AbortController();
     const cancel = history.find((e) => e.type === 'CancelRequested');
     if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
@@ -318,7 +266,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     return foldHistory([...recorder.produced].sort((a, b) => a.seq - b.seq));
   }
 
-  /** Cancels a running execution: `CancelRequested` is recorded, then its work is aborted. */
   /**
    * Cancels an execution: `CancelRequested` is recorded, in-flight side effects are aborted, children are cancelled,
    * and the execution ends `cancelled`. When another process runs it, the request reaches that process at its next
@@ -489,11 +436,8 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     data: HistoryEvent<T>['data'],
     status: 'running' | 'suspended' = 'running',
   ): Promise<AnyHistoryEvent[]> {
-    const last = history.at(-1);
-    const seq = (last?.seq ?? 0) + 1;
-    const at = this.#deps.clock.now();
-    const event = { seq, type, at, data, hash: eventHash(last?.hash ?? GENESIS_HASH, { seq, type, at, data: data }) } as AnyHistoryEvent;
-    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: seq - 1, events: [toEventRow(event)], claim, status });
+    const event = chainedEvent(history.at(-1), type, this.#deps.clock.now(), data) as AnyHistoryEvent;
+    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: event.seq - 1, events: [toEventRow(event)], claim, status });
     this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new TaskVisits(history));
     return [...history, event];
   }

@@ -1,4 +1,4 @@
-import type { Clock, Effects } from '../runtime/ports.js';
+import type { Clock, Effects, RuntimePorts } from '../runtime/ports.js';
 
 /** Effects for a rebuild from history: any call that replay would have to make for real fails. */
 export function disabledEffects(): Effects {
@@ -15,5 +15,15 @@ export function frozenClock(clock: Clock): Clock {
         if (signal.aborted) reject(signal.reason as Error);
         signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
       }),
+  };
+}
+
+/** The ports of a rebuild: a live run's, with side effects disabled, no timer firing and no child started. */
+export function rebuildPorts(live: RuntimePorts): RuntimePorts {
+  return {
+    ...live,
+    effects: disabledEffects(),
+    clock: frozenClock(live.clock),
+    children: { ...live.children, run: () => Promise.reject(new Error('child executions are not run during a rebuild')) },
   };
 }
