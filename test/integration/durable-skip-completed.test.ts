@@ -6,11 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Json, type RegisteredFunction, type Store, createEngine, openSqliteStore } from '../../src/index.js';
+import { type Engine, type Json, type RegisteredFunction, type Store, createEngine, openSqliteStore } from '../../src/index.js';
 import { assertRebuildMatches, eventsOfType } from '../support/engine-harness.js';
 import { assertKeysUnique, until, useDurableFile, workflowDocument } from '../support/durable-engine.js';
 
 const signalWait = (name: string) => ({ listen: { to: { one: { with: { type: 'io.itonami.signal', subject: name } } } } });
+
+/** Waits until the execution has started the timer whose key begins with `keyPrefix` (the wait it is closed during). */
+async function untilTimerStarted(engine: Engine, executionId: string, keyPrefix: string): Promise<void> {
+  const isStarted = async (): Promise<boolean> =>
+    eventsOfType(await engine.history(executionId), 'TimerStarted').some((event) => event.data.key.startsWith(keyPrefix));
+  await until(isStarted, `the timer ${keyPrefix}… of ${executionId} to start`);
+}
 
 /** Counts calls per idempotency key; `flaky` fails its first two attempts. */
 function recordingFunctions(): { functions: Record<string, RegisteredFunction>; calls: Map<string, number> } {
@@ -77,9 +84,7 @@ test('a resumed run skips completed tasks and restores visits, $context, switch 
   await a.engine.start(a.engine.load(workflowDocument('skip', tasks)), { executionId: 'skip-1' });
   assert.equal(await a.engine.signal('skip-1', 'go', { nth: 1 }), true);
   assert.equal(await a.engine.signal('skip-1', 'go', { nth: 2 }), true);
-  const isPausing = async (): Promise<boolean> =>
-    eventsOfType(await a.engine.history('skip-1'), 'TimerStarted').some((event) => event.data.key.startsWith('/do/5/pause#0:'));
-  await until(isPausing, 'the pause to begin');
+  await untilTimerStarted(a.engine, 'skip-1', '/do/5/pause#0:');
   await a.engine.close();
 
   const second = recordingFunctions();
@@ -119,7 +124,7 @@ test('a completed task is not run again on resume, so an input it read that is n
   );
   const a = await file.open({ secrets: { token: 'abc' }, parkAfterMs: Number.POSITIVE_INFINITY });
   await a.engine.start(a.engine.load(document), { executionId: 'drift-1' });
-  await until(async () => eventsOfType(await a.engine.history('drift-1'), 'TimerStarted').length === 1, 'the pause to begin');
+  await untilTimerStarted(a.engine, 'drift-1', '/do/1/pause#0:');
   await a.engine.close();
 
   const b = await file.open({ secrets: { token: 'abcdef' } });
@@ -154,9 +159,7 @@ test('a skipped task restores $context as its own tasks and fork joins left it, 
   ];
   const a = await file.open({ parkAfterMs: Number.POSITIVE_INFINITY });
   await a.engine.start(a.engine.load(workflowDocument('context-skip', tasks)), { executionId: 'context-1' });
-  const isPausing = async (): Promise<boolean> =>
-    eventsOfType(await a.engine.history('context-1'), 'TimerStarted').some((event) => event.data.key.startsWith('/do/1/pause#0:'));
-  await until(isPausing, 'the pause to begin');
+  await untilTimerStarted(a.engine, 'context-1', '/do/1/pause#0:');
   await a.engine.close();
 
   const b = await file.open();
@@ -175,9 +178,7 @@ test('a resume from a replay checkpoint reads only the events after it and ends 
   await a.engine.start(a.engine.load(workflowDocument('checkpointed', restorationTasks())), { executionId: 'cp-1' });
   assert.equal(await a.engine.signal('cp-1', 'go', { nth: 1 }), true);
   assert.equal(await a.engine.signal('cp-1', 'go', { nth: 2 }), true);
-  const isPausing = async (): Promise<boolean> =>
-    eventsOfType(await a.engine.history('cp-1'), 'TimerStarted').some((event) => event.data.key.startsWith('/do/5/pause#0:'));
-  await until(isPausing, 'the pause to begin');
+  await untilTimerStarted(a.engine, 'cp-1', '/do/5/pause#0:');
   await a.engine.close();
 
   const reads: { executionId: string; fromSeq: number }[] = [];
