@@ -245,3 +245,37 @@ test('an execution resumed from a replay checkpoint takes commands: suspended wh
   assert.deepEqual(await a.engine.verify({ executionId: 'cmd-1' }), { executions: 1, failures: [] });
   await assertRebuildMatches(a.engine, 'cmd-1');
 });
+
+test('a loop closed mid-way resumes from a replay checkpoint at the open iteration; finished iterations never run again', async (t) => {
+  const file = await useDurableFile(t);
+  const tasks = [
+    {
+      loop: {
+        for: { each: 'item', in: '${ [range(0; 8)] }' },
+        do: [
+          { record: { call: 'count', with: { item: '${ $item }' } } },
+          { nap: { if: '${ $item == 5 }', wait: { milliseconds: 300 } } },
+        ],
+        output: { as: '${ $context }' },
+      },
+    },
+    { done: { set: { finished: true } } },
+  ];
+  const first = recordingFunctions();
+  const a = await file.open({ functions: first.functions, parkAfterMs: Number.POSITIVE_INFINITY, snapshotEvery: 4 });
+  await a.engine.start(a.engine.load(workflowDocument('loop-checkpoint', tasks)), { executionId: 'loop-1' });
+  await untilTimerStarted(a.engine, 'loop-1', '/do/0/loop/do/1/nap[5]#0:');
+  await a.engine.close();
+
+  const second = recordingFunctions();
+  const b = await file.open({ functions: second.functions, snapshotEvery: 4 });
+  assert.ok(((await b.store.getReplayCheckpoint('loop-1'))?.seq ?? 0) >= 20, 'a checkpoint was kept inside the loop');
+  await b.engine.work({ untilIdle: true, maxWaitMs: 5_000 });
+  const state = await b.engine.getExecution('loop-1');
+  assert.equal(state?.status, 'completed', JSON.stringify(state?.error));
+  assert.deepEqual(state?.output, { finished: true });
+  assert.deepEqual([...first.calls.keys()].map((key) => key.replace('loop-1:', '')), [0, 1, 2, 3, 4, 5].map((i) => `/do/0/loop/do/0/record[${i}]#0`));
+  assert.deepEqual([...second.calls.keys()].map((key) => key.replace('loop-1:', '')), [6, 7].map((i) => `/do/0/loop/do/0/record[${i}]#0`));
+  assertKeysUnique(await b.engine.history('loop-1'), 'loop-1');
+  await assertRebuildMatches(b.engine, 'loop-1');
+});
