@@ -267,22 +267,26 @@ export class Recorder {
     this.#headHash = event.hash;
     // Handed to the sink now, in call order: a group commit keeps that order, so consecutive events of one
     // execution can share a transaction, and a failed one fails every later one (their seq no longer follows).
-    const written = (async () => {
-      try {
-        await sink([event], options.status ?? statusAfter(type));
-      } catch (error) {
-        throw new HistoryWriteError({ executionId: this.executionId, seq }, { cause: error });
-      }
-    })();
+    let written: Promise<void>;
+    try {
+      written = sink([event], options.status ?? statusAfter(type));
+    } catch (error) {
+      written = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     this.#pendingAppends += 1;
-    const settled = written
-      .catch((error: unknown) => {
-        this.#failure ??= error instanceof Error ? error : new Error(String(error));
-      })
-      .finally(() => {
+    // One handler per append (this runs for every event): it never rejects; a failure is kept for later calls.
+    const settled = written.then(
+      () => {
         this.#pendingAppends -= 1;
-      });
-    this.#appends = Promise.all([this.#appends, settled]).then(() => undefined);
+      },
+      (error: unknown) => {
+        this.#pendingAppends -= 1;
+        this.#failure ??= new HistoryWriteError({ executionId: this.executionId, seq }, { cause: error });
+      },
+    );
+    // Settles after every earlier append too: a sink may finish an append late (a snapshot after it).
+    const earlier = this.#appends;
+    this.#appends = earlier.then(() => settled);
     if (options.isResult) this.#resultsWritten = this.#appends;
     const keyed = (data as { key?: string }).key;
     if (keyed !== undefined) this.#byKey.set(keyed, event as AnyHistoryEvent);
