@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { assertCompleted, openHarness } from '../../test/support/engine-harness.js';
 import type { Json } from '../model/json.js';
-import { GENESIS_HASH, eventHash } from './hash-chain.js';
+import { historyReplayFlags } from './recorder.js';
+import { GENESIS_HASH, eventHash, hashRuleOf, storedTextHash } from './hash-chain.js';
+import { ReplayFlag } from './replay-flags.js';
 
 const event = { seq: 2, type: 'TaskCompleted', at: 1_700_000_000_000, data: { key: '/do/0/a#0:completed', output: { b: 1, a: [1, 'x'] } } as Json };
 
@@ -18,7 +20,7 @@ test('hash chain: eventHash is sha256 of the previous hash followed by the canon
   assert.match(expected, /^[0-9a-f]{64}$/);
 });
 
-test('hash chain: key order in the payload does not change the hash', () => {
+test('hash chain (jcs): key order in the payload does not change the hash', () => {
   const reordered = { ...event, data: { output: { a: [1, 'x'], b: 1 }, key: '/do/0/a#0:completed' } };
   assert.equal(eventHash(GENESIS_HASH, reordered), eventHash(GENESIS_HASH, event));
 });
@@ -38,14 +40,39 @@ for (const c of changes) {
   });
 }
 
+test('hash chain (stored-text): sha256 of the previous hash, seq, type and at on lines of their own, then the payload text', () => {
+  const dataText = JSON.stringify(event.data);
+  const expected = createHash('sha256').update(`${GENESIS_HASH}\n2\nTaskCompleted\n1700000000000\n${dataText}`).digest('hex');
+  assert.equal(storedTextHash(GENESIS_HASH, { seq: 2, type: 'TaskCompleted', at: event.at, dataText }), expected);
+  assert.equal(eventHash(GENESIS_HASH, event, 'stored-text'), expected);
+});
+
+test('hash chain (stored-text): reordered keys or added whitespace in the stored payload change the hash', () => {
+  const hashOf = (dataText: string) => storedTextHash(GENESIS_HASH, { seq: 2, type: 'TaskCompleted', at: event.at, dataText });
+  const text = JSON.stringify(event.data);
+  assert.notEqual(hashOf(JSON.stringify({ output: { a: [1, 'x'], b: 1 }, key: '/do/0/a#0:completed' })), hashOf(text));
+  assert.notEqual(hashOf(JSON.stringify(event.data, null, 1)), hashOf(text));
+  for (const c of changes) {
+    assert.notEqual(eventHash(c.prev, c.event as typeof event, 'stored-text'), eventHash(GENESIS_HASH, event, 'stored-text'), c.name);
+  }
+});
+
+test('hash chain: the rule follows the replay flags', () => {
+  assert.equal(hashRuleOf([]), 'jcs');
+  assert.equal(hashRuleOf([ReplayFlag.skipCompletedTasks]), 'jcs');
+  assert.equal(hashRuleOf([ReplayFlag.skipCompletedTasks, ReplayFlag.hashStoredText]), 'stored-text');
+});
+
 test('hash chain: every event of a recorded execution hashes to its stored hash from its predecessor', async (t) => {
   const h = await openHarness(t);
   const result = await h.run(h.define([{ a: { set: { x: 1 } } }, { w: { wait: { seconds: 1 } } }, { b: { set: { y: '${ .x }' } } }]));
   assertCompleted(result);
   const history = await h.history(result.executionId);
+  const rule = hashRuleOf(historyReplayFlags(history));
+  assert.equal(rule, 'stored-text', 'new executions hash their payloads as stored');
   let previous = GENESIS_HASH;
   for (const stored of history) {
-    assert.equal(stored.hash, eventHash(previous, { seq: stored.seq, type: stored.type, at: stored.at, data: stored.data as unknown as Json }), `seq ${stored.seq}`);
+    assert.equal(stored.hash, eventHash(previous, { seq: stored.seq, type: stored.type, at: stored.at, data: stored.data as unknown as Json }, rule), `seq ${stored.seq}`);
     previous = stored.hash;
   }
   const state = await h.engine.getExecution(result.executionId);

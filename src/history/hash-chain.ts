@@ -2,24 +2,49 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Json } from '../model/json.js';
 import type { EventDataMap, EventType, HistoryEvent } from './events.js';
+import { ReplayFlag } from './replay-flags.js';
 
 /** The hash before the first event of every history. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * `sha256(prevHash ‖ JCS(event))`, hex. JCS is used for hashing only; payloads keep their original key order as
- * stored text. Changing one stored byte of any event changes its hash and every hash after it.
+ * How an execution's events are hashed, fixed by the replay flags in its `WorkflowStarted`: `jcs` (the first rule)
+ * or `stored-text` (`ReplayFlag.hashStoredText`).
  */
-export function eventHash(prevHash: string, event: { seq: number; type: string; at: number; data: Json }): string {
+export type HashRule = 'jcs' | 'stored-text';
+
+export function hashRuleOf(replayFlags: readonly number[]): HashRule {
+  return replayFlags.includes(ReplayFlag.hashStoredText) ? 'stored-text' : 'jcs';
+}
+
+/**
+ * The hash of an event after `prevHash`, hex. `jcs`: `sha256(prevHash ‖ JCS({ seq, type, at, data }))`.
+ * `stored-text`: `sha256(prevHash ‖ "\n" seq "\n" type "\n" at "\n" ‖ dataText)`, where `dataText` is the payload as
+ * stored (`JSON.stringify` of it, original key order). Either way, changing a stored event changes its hash and every
+ * hash after it; `stored-text` also sees edits JCS cannot (reordered keys, whitespace).
+ */
+export function eventHash(prevHash: string, event: { seq: number; type: string; at: number; data: Json }, rule: HashRule = 'jcs'): string {
+  if (rule === 'stored-text') return storedTextHash(prevHash, { seq: event.seq, type: event.type, at: event.at, dataText: JSON.stringify(event.data) });
   return createHash('sha256')
     .update(prevHash)
     .update(canonicalJson({ seq: event.seq, type: event.type, at: event.at, data: event.data }))
     .digest('hex');
 }
 
+/** The `stored-text` hash of a stored row, from its payload text as it is. */
+export function storedTextHash(prevHash: string, row: { seq: number; type: string; at: number; dataText: string }): string {
+  return createHash('sha256').update(`${prevHash}\n${row.seq}\n${row.type}\n${row.at}\n`).update(row.dataText).digest('hex');
+}
+
 /** The event that follows `previous` in a history (none: the first one), its seq and hash fixed. */
-export function chainedEvent<T extends EventType>(previous: { readonly seq: number; readonly hash: string } | undefined, type: T, at: number, data: EventDataMap[T]): HistoryEvent<T> {
+export function chainedEvent<T extends EventType>(
+  previous: { readonly seq: number; readonly hash: string } | undefined,
+  type: T,
+  at: number,
+  data: EventDataMap[T],
+  rule: HashRule,
+): HistoryEvent<T> {
   const seq = (previous?.seq ?? 0) + 1;
-  const hash = eventHash(previous?.hash ?? GENESIS_HASH, { seq, type, at, data: data as unknown as Json });
+  const hash = eventHash(previous?.hash ?? GENESIS_HASH, { seq, type, at, data: data as unknown as Json }, rule);
   return { seq, type, at, data, hash };
 }

@@ -3,7 +3,7 @@ import type { Json } from '../model/json.js';
 import type { Phase } from '../model/phases.js';
 import { HistoryExhaustedError, HistoryWriteError, NondeterminismError } from './errors.js';
 import type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './events.js';
-import { GENESIS_HASH, chainedEvent } from './hash-chain.js';
+import { GENESIS_HASH, type HashRule, chainedEvent, hashRuleOf } from './hash-chain.js';
 import { type ReplayCheckpoint, firstIndexAfter } from './replay-checkpoint.js';
 import { eventDataJson } from './serialization.js';
 
@@ -45,6 +45,8 @@ export class Recorder {
   readonly #history: readonly AnyHistoryEvent[];
   readonly #droppedStarts: ReplayCheckpoint['droppedStarts'];
   readonly #contexts: ReplayCheckpoint['contexts'];
+  /** How new events are hashed: the rule the execution's `WorkflowStarted` names. */
+  readonly #hashRule: HashRule;
   readonly #produced: AnyHistoryEvent[] = [];
   readonly #sink: HistorySink | undefined;
   readonly #now: () => number;
@@ -65,6 +67,7 @@ export class Recorder {
       const key = keyOf(event);
       if (key !== undefined) this.#byKey.set(key, event);
     }
+    this.#hashRule = hashRuleOf(historyReplayFlags(options.history));
     this.#droppedStarts = options.checkpoint?.droppedStarts ?? [];
     this.#contexts = options.checkpoint?.contexts ?? {};
     const last = options.history.at(-1);
@@ -261,7 +264,7 @@ export class Recorder {
     if (sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
     if (this.#failure !== undefined) throw this.#failure;
     // Sequence and hash are fixed now, synchronously, so the order of appends is the order of calls.
-    const event = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data);
+    const event = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data, this.#hashRule);
     const { seq } = event;
     this.#headSeq = seq;
     this.#headHash = event.hash;
@@ -325,4 +328,10 @@ function statusAfter(type: EventType): Phase | undefined {
     default:
       return undefined;
   }
+}
+
+/** The replay flags of a history (its first event's, `WorkflowStarted`); none for an empty one. */
+export function historyReplayFlags(history: readonly AnyHistoryEvent[]): readonly number[] {
+  const first = history[0];
+  return first?.type === 'WorkflowStarted' ? first.data.replayFlags : [];
 }

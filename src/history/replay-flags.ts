@@ -10,9 +10,15 @@ export const ReplayFlag = {
    * instead of re-running the task's subtree: resuming costs the open part of the history, not all of it.
    */
   skipCompletedTasks: 1,
+  /**
+   * Each event's hash covers its payload as stored (the JSON text, byte for byte) instead of its JCS form: hashing
+   * needs no canonicalising walk of every payload, and `verify` also catches an edit JCS cannot see (reordered keys,
+   * which `keys_unsorted` and `tojson` would show).
+   */
+  hashStoredText: 2,
 } as const;
 
 export type ReplayFlag = (typeof ReplayFlag)[keyof typeof ReplayFlag];
 
 /** The flags new executions start under. */
-export const CURRENT_REPLAY_FLAGS: readonly ReplayFlag[] = [ReplayFlag.skipCompletedTasks];
+export const CURRENT_REPLAY_FLAGS: readonly ReplayFlag[] = [ReplayFlag.skipCompletedTasks, ReplayFlag.hashStoredText];

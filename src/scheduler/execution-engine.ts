@@ -4,8 +4,8 @@ import { HistoryExhaustedError, RunStoppedError } from '../history/errors.js';
 import type { AnyHistoryEvent, HistoryEvent } from '../history/events.js';
 import type { ExecutionState } from '../history/execution-state.js';
 import { foldHistory } from '../history/fold.js';
-import { chainedEvent } from '../history/hash-chain.js';
-import { Recorder } from '../history/recorder.js';
+import { chainedEvent, hashRuleOf } from '../history/hash-chain.js';
+import { Recorder, historyReplayFlags } from '../history/recorder.js';
 import type { ReplayCheckpoint } from '../history/replay-checkpoint.js';
 import { ReplayFlag } from '../history/replay-flags.js';
 import { fromEventRow, toEventRow } from '../history/serialization.js';
@@ -436,7 +436,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     data: HistoryEvent<T>['data'],
     status: 'running' | 'suspended' = 'running',
   ): Promise<AnyHistoryEvent[]> {
-    const event = chainedEvent(history.at(-1), type, this.#deps.clock.now(), data) as AnyHistoryEvent;
+    const event = chainedEvent(history.at(-1), type, this.#deps.clock.now(), data, hashRuleOf(historyReplayFlags(history))) as AnyHistoryEvent;
     await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: event.seq - 1, events: [toEventRow(event)], claim, status });
     this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new TaskVisits(history));
     return [...history, event];

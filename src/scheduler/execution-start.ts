@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../history/events.js';
-import { chainedEvent } from '../history/hash-chain.js';
+import { chainedEvent, hashRuleOf } from '../history/hash-chain.js';
 import type { Json } from '../model/json.js';
 import type { Definition } from '../model/workflow.js';
 import type { NewExecution } from '../store/store.js';
@@ -52,7 +52,7 @@ export function newExecutionOf(request: {
     secretNames: [...(definition.document.use?.secrets ?? [])],
     ...(parent === undefined ? {} : { parent }),
   };
-  const started = chainedEvent(undefined, 'WorkflowStarted', at, data);
+  const started = chainedEvent(undefined, 'WorkflowStarted', at, data, hashRuleOf(request.replayFlags));
   const execution: NewExecution = {
     executionId,
     definitionHash: definition.hash,

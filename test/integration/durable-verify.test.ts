@@ -49,6 +49,23 @@ test('an altered payload, instant or missing event is named by its seq; other ex
 });
 
 /** Runs a parent whose `run: workflow` child doubles its input; returns the child's id. */
+test('reordered keys in a stored payload (what keys_unsorted and tojson would show) are named too', async (t) => {
+  const file = await useDurableFile(t);
+  const { engine } = await runThree(file, 'reordered');
+  const history = await engine.history('reordered');
+  const completed = eventsOfType(history, 'TaskCompleted')[0];
+  assert.ok(completed !== undefined);
+  withRawDatabase(file.path, (db) => {
+    const row = db.prepare("SELECT data FROM events WHERE execution_id = 'reordered' AND seq = ?").get(completed.seq) as { data: string };
+    const data = JSON.parse(row.data) as Record<string, Json>;
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(data).reverse()));
+    assert.notEqual(reordered, row.data, 'the same JSON value, written with its keys the other way round');
+    db.prepare("UPDATE events SET data = ? WHERE execution_id = 'reordered' AND seq = ?").run(reordered, completed.seq);
+  });
+  const report = await engine.verify({ executionId: 'reordered' });
+  assert.deepEqual(report.failures.map(({ seq }) => seq), [completed.seq]);
+});
+
 async function runParentAndChild(file: DurableFile): Promise<{ durable: Awaited<ReturnType<DurableFile['open']>>; childId: string; childCompletedSeq: number }> {
   const durable = await file.open();
   const { engine } = durable;
@@ -76,7 +93,8 @@ function rewriteChild(path: string, childId: string, fromSeq: number, change: (d
     let prevHash = rows[fromSeq - 2]?.hash ?? '0'.repeat(64);
     for (const row of rows.slice(fromSeq - 1)) {
       const data = row.seq === fromSeq ? change(JSON.parse(row.data) as Json) : (JSON.parse(row.data) as Json);
-      const hash = eventHash(prevHash, { seq: row.seq, type: row.type, at: row.at, data });
+      // The forger knows the rule: new executions hash their payloads as stored (ReplayFlag.hashStoredText).
+      const hash = eventHash(prevHash, { seq: row.seq, type: row.type, at: row.at, data }, 'stored-text');
       update.run(JSON.stringify(data), hash, childId, row.seq);
       prevHash = hash;
     }
