@@ -3,6 +3,7 @@ import { canonicalJson } from '../model/canonical-json.js';
 import type { Json } from '../model/json.js';
 import type { EventDataMap, EventType, HistoryEvent } from './events.js';
 import { ReplayFlag } from './replay-flags.js';
+import { storedTextOf } from './serialization.js';
 
 /** The hash before the first event of every history. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -24,7 +25,7 @@ export function hashRuleOf(replayFlags: readonly number[]): HashRule {
  * hash after it; `stored-text` also sees edits JCS cannot (reordered keys, whitespace).
  */
 export function eventHash(prevHash: string, event: { seq: number; type: string; at: number; data: Json }, rule: HashRule = 'jcs'): string {
-  if (rule === 'stored-text') return storedTextHash(prevHash, { seq: event.seq, type: event.type, at: event.at, dataText: JSON.stringify(event.data) });
+  if (rule === 'stored-text') return storedTextHash(prevHash, { seq: event.seq, type: event.type, at: event.at, dataText: storedTextOf(event.data) });
   return createHash('sha256')
     .update(prevHash)
     .update(canonicalJson({ seq: event.seq, type: event.type, at: event.at, data: event.data }))

@@ -32,11 +32,12 @@ export interface VisitChange extends LifecycleContext {
  */
 export class TaskVisits {
   readonly #open = new Map<string, OpenVisit>();
-  readonly #kinds = new Map<string, TaskKind | undefined>();
+  readonly #kinds: Map<string, TaskKind | undefined>;
   readonly #document: unknown;
 
   constructor(history: readonly AnyHistoryEvent[] = [], document?: unknown) {
     this.#document = document;
+    this.#kinds = kindsOf(document);
     for (const event of history) this.observe(event);
   }
 
@@ -108,6 +109,19 @@ export class TaskVisits {
     this.#kinds.set(pointer, kind);
     return kind;
   }
+}
+
+/** Task kinds by pointer, per definition document: every run of a definition shares what earlier ones resolved. */
+const kindsByDocument = new WeakMap<object, Map<string, TaskKind | undefined>>();
+
+function kindsOf(document: unknown): Map<string, TaskKind | undefined> {
+  if (document === null || typeof document !== 'object') return new Map();
+  let kinds = kindsByDocument.get(document);
+  if (kinds === undefined) {
+    kinds = new Map();
+    kindsByDocument.set(document, kinds);
+  }
+  return kinds;
 }
 
 /** The node at an RFC 6901 JSON pointer; undefined when the path leaves the document. */
