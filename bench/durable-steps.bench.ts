@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { loadavg } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
+import { type Engine, createEngine, createMemoryStore } from '../src/index.js';
 import { countingStore, type CountingStore } from './counting-store.js';
 import { compare, median, percentile, type Measurement, type Subject } from './measure.js';
 import { report, type Figure } from './report.js';
@@ -46,6 +47,9 @@ export async function benchDurableSteps(): Promise<void> {
     assert.ok(baseline !== undefined && engine !== undefined);
     throughput.push({ synchronous, baseline, engine, writes: mergeProfiles(writes) });
   }
+  // The engine's own ceiling: the same workload with nothing persisted (no SQLite statement, no commit).
+  const [ceiling] = await compare([memoryStoreSubject()], { warmupRounds: 1, rounds: 5 });
+  assert.ok(ceiling !== undefined);
   const latencies = SETTINGS.map((synchronous) => ({ synchronous, p50: [] as number[], p99: [] as number[], all: [] as number[], groupCommits: [] as number[] }));
   await compare(
     latencies.map((into) => latencySubject(into.synchronous, into)),
@@ -69,6 +73,9 @@ export async function benchDurableSteps(): Promise<void> {
         '(each store call other than append is a transaction of its own).',
     );
   }
+  absolutes.push(ceiling);
+  const full = throughput.find((each) => each.synchronous === 'FULL');
+  if (full !== undefined) headline.push({ label: 'FULL engine ÷ memory-store engine (what durability costs; 1 = free)', value: full.engine.perSecond / ceiling.perSecond, unit: '×' });
   for (const { synchronous, p50, p99, all, groupCommits } of latencies) {
     headline.push({ label: `${synchronous}: p50 start→complete`, value: median(p50), unit: 'ms', target: { atMost: 0.7 } });
     headline.push({ label: `${synchronous}: p99 start→complete`, value: median(p99), unit: 'ms' });
@@ -98,6 +105,28 @@ function baselineSubject(synchronous: Synchronous): Subject<SingleRowTable> {
     setup: () => openSingleRowTable(synchronous),
     run: (table) => table.commit(BASELINE_ROWS[synchronous]),
     teardown: (table) => table.close(),
+  };
+}
+
+/** The same workload on the memory store: what the engine's own code allows, nothing persisted. */
+function memoryStoreSubject(): Subject<{ engine: Engine; definition: Definition; completed: number }> {
+  return {
+    name: `memory store: engine, ${WORKFLOWS} workflows × ${STEPS_PER_WORKFLOW} steps (steps/s, nothing persisted)`,
+    async setup() {
+      const engine = await createEngine({ store: createMemoryStore(), functions: { noop: (input) => input } });
+      const definition = engine.load(THREE_STEPS_YAML);
+      await runPool(ENGINE_WARMUP_WORKFLOWS, ENGINE_WARMUP_WORKFLOWS, () => engine.run(definition));
+      return { engine, definition, completed: 0 };
+    },
+    async run(context) {
+      const results = await runPool(WORKFLOWS, IN_FLIGHT, (index) => context.engine.run(context.definition, { input: { index } }));
+      context.completed = results.filter((result) => result.status === 'completed').length;
+      return STEPS_PER_WORKFLOW * context.completed;
+    },
+    async teardown(context) {
+      await context.engine.close();
+      assert.equal(context.completed, WORKFLOWS, 'every workflow on the memory store completed');
+    },
   };
 }
 
