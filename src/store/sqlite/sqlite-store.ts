@@ -1,9 +1,9 @@
 import { type Phase, isTerminal } from '../../model/phases.js';
-import { ExecutionExistsError, ExecutionNotFoundError } from '../errors.js';
-import type { AppendInput, AppendResult, Claim, ClaimInput, ClaimToken, EventRow, ExecutionCommand, NewExecution, NewSignal, Snapshot, Store } from '../store.js';
-import { appendOne, leaseLost, writeEvents } from './append-events.js';
-import { groupAppends } from './append-groups.js';
-import { GroupCommit, type Settled, settle } from './group-commit.js';
+import { ExecutionNotFoundError } from '../errors.js';
+import type { AppendResult, Claim, ClaimInput, ClaimToken, ExecutionCommand, NewSignal, Snapshot, Store } from '../store.js';
+import { leaseLost } from './append-events.js';
+import { type WriteItem, type WriteOutcome, createBatchWriter, takeClaim as takeClaimIn, withCommand } from './batch-writer.js';
+import { GroupCommit } from './group-commit.js';
 import { loadMigrations, migrate } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import { parseCommand } from './sql/claims.js';
@@ -16,19 +16,6 @@ export type { SqliteStoreOptions } from './sqlite-store-options.js';
 /** Next to this module in src/ and, copied by scripts/copy-assets.mjs, in dist/. */
 const MIGRATIONS = new URL('./migrations/', import.meta.url);
 const LAST_SEQ = Number.MAX_SAFE_INTEGER;
-
-/** What a group commit writes: an append, or a new execution (with its first events and maybe its claim). */
-type WriteItem = AppendItem | CreateItem;
-interface AppendItem {
-  readonly kind: 'append';
-  readonly input: AppendInput;
-}
-interface CreateItem {
-  readonly kind: 'create';
-  readonly execution: NewExecution;
-  readonly events: readonly EventRow[];
-  readonly claim?: ClaimInput;
-}
 
 /**
  * The embedded back end: one SQLite file in WAL mode, shared safely by several processes. Claims and appends run in
@@ -47,59 +34,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw error;
   }
 
-  // Nested in the batch transaction, better-sqlite3 runs these under a SAVEPOINT: a failed item rolls back alone.
-  const appendItem = db.transaction((input: AppendInput) => appendOne(sql, resolved, input));
-  const createItem = db.transaction((item: CreateItem): Claim | undefined => createOne(item));
-  /**
-   * One transaction per batch: the new executions first (an execution's appends can only follow its creation, and
-   * each caller's items keep their order), then the appends, chained ones of one execution merged.
-   */
-  const writeBatch = db.transaction((batch: readonly WriteItem[]) => {
-    const outcomes: Settled<AppendResult | Claim | undefined>[] = new Array<Settled<AppendResult | Claim | undefined>>(batch.length);
-    const appendIndexes: number[] = [];
-    batch.forEach((item, index) => {
-      if (item.kind === 'create') outcomes[index] = settle(() => createItem(item));
-      else appendIndexes.push(index);
-    });
-    const appends = appendIndexes.map((index) => (batch[index] as AppendItem).input);
-    for (const group of groupAppends(appends)) {
-      const whole = group.items.length > 1 ? settle(() => appendItem(group.merged)) : undefined;
-      for (const position of group.items) {
-        const input = appends[position] as AppendInput;
-        outcomes[appendIndexes[position] as number] =
-          whole?.ok === true ? { ok: true, value: { seq: input.events.at(-1)?.seq ?? input.expectedSeq } } : settle(() => appendItem(input));
-      }
-    }
-    return outcomes;
-  });
-  const commits = new GroupCommit<WriteItem, AppendResult | Claim | undefined>({
-    flush: (batch) => writeBatch.immediate(batch),
+  const writeBatch = createBatchWriter(db, sql, resolved);
+  const commits = new GroupCommit<WriteItem, WriteOutcome>({
+    flush: (batch) => writeBatch(batch),
     onFlushed: (batch) => {
       const starts = batch.filter((item) => item.kind === 'create').length;
       resolved.onCommit?.({ appends: batch.length - starts, starts });
     },
   });
 
-  const takeClaim = (executionId: string, input: ClaimInput): Claim | undefined => {
-    const expiresAt = input.now + input.leaseMs;
-    const claimed = sql.claims.claim.get({ id: executionId, owner: input.owner, now: input.now, expiresAt });
-    if (claimed === undefined) return undefined;
-    return withCommand({ executionId, owner: input.owner, epoch: claimed.epoch, expiresAt }, claimed.command);
-  };
+  const takeClaim = (executionId: string, input: ClaimInput): Claim | undefined => takeClaimIn(sql, executionId, input);
   const claimRunnable = db.transaction((input: ClaimInput & { readonly limit: number }) =>
     sql.claims.runnable
       .all({ now: input.now, limit: input.limit })
       .map(({ id }) => takeClaim(id, input))
       .filter((claim): claim is Claim => claim !== undefined),
   );
-  const createOne = ({ execution, events, claim }: CreateItem): Claim | undefined => {
-    if (!sql.executions.insert(execution)) throw new ExecutionExistsError(execution.executionId);
-    const seq = writeEvents(sql, resolved, { executionId: execution.executionId, head: 0, expectedSeq: 0, events });
-    const last = events.at(-1);
-    if (last !== undefined) sql.executions.setHead.run({ id: execution.executionId, seq, updatedAt: last.at, status: null });
-    // Claimed in the same transaction: a new execution costs one commit, not two.
-    return claim === undefined ? undefined : takeClaim(execution.executionId, claim);
-  };
   const putSnapshot = db.transaction(({ executionId, seq, state }: Snapshot, dropSeqs: readonly number[]) => {
     for (const dropped of dropSeqs) sql.snapshots.delete.run({ executionId, seq: dropped });
     sql.snapshots.upsert.run({ executionId, seq, state });
@@ -294,6 +244,3 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
 }
 
-function withCommand(claim: Claim, command: string | null): Claim {
-  return command === null ? claim : { ...claim, command: parseCommand(claim.executionId, command) };
-}
