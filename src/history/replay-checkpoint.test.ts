@@ -90,3 +90,15 @@ test('a carried/… record survives the drop of the visit that recorded it: a la
   const events = data.map(([type, payload], index) => ({ seq: index + 1, type, at: index, data: payload, hash: `h${index + 1}` }) as unknown as AnyHistoryEvent);
   assert.deepEqual(foldReplayCheckpoint(undefined, events).events.map((event) => event.seq), [1, 2, 4, 5]);
 });
+
+test("a visit's own $context write wins over the writes of the tasks inside it", () => {
+  const data: [string, Record<string, unknown>][] = [
+    ['WorkflowStarted', { executionId: 'x' }],
+    ['TaskStarted', { key: '/do/0/a#0:started', reference: '/do/0/a', indexes: [], name: 'a', input: {} }],
+    ['TaskStarted', { key: '/do/0/a/do/0/x#0:started', reference: '/do/0/a/do/0/x', indexes: [], name: 'x', input: {} }],
+    ['TaskCompleted', { key: '/do/0/a/do/0/x#0:completed', output: 1, context: { inner: true } }],
+    ['TaskCompleted', { key: '/do/0/a#0:completed', output: 1, context: { outer: true } }],
+  ];
+  const events = data.map(([type, payload], index) => ({ seq: index + 1, type, at: index, data: payload, hash: `h${index + 1}` }) as unknown as AnyHistoryEvent);
+  assert.deepEqual(foldReplayCheckpoint(undefined, events).contexts, { '/do/0/a#0': [5, { outer: true }] });
+});

@@ -78,6 +78,8 @@ export function foldReplayCheckpoint(previous: ReplayCheckpoint | undefined, eve
         }
         return false;
       });
+      // The visit's own write (its export, a fork's join) comes last of all.
+      if (event.type === 'TaskCompleted' && event.data.context !== undefined) lastWrite = [event.seq, event.data.context];
       if (lastWrite !== undefined) contexts[visit] = lastWrite;
       // In place: a completion only touches the events after its start, so folding stays linear in the events.
       kept.length = from;
