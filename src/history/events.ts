@@ -95,3 +95,9 @@ export const derivedEventTypes: ReadonlySet<EventType> = new Set<EventType>([
 export function isEventOfType<T extends EventType>(event: HistoryEvent, type: T): event is HistoryEvent<T> {
   return event.type === type;
 }
+
+/** The history key of an event (task reference, loop indexes, visit and slot); undefined for unkeyed events. */
+export function eventKey(event: AnyHistoryEvent): string | undefined {
+  const key = (event.data as { key?: unknown }).key;
+  return typeof key === 'string' ? key : undefined;
+}

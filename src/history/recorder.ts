@@ -2,7 +2,7 @@ import { canonicalJson } from '../model/canonical-json.js';
 import type { Json } from '../model/json.js';
 import type { Phase } from '../model/phases.js';
 import { HistoryExhaustedError, HistoryWriteError, NondeterminismError } from './errors.js';
-import type { AnyHistoryEvent, EventDataMap, EventType, HistoryEvent } from './events.js';
+import { type AnyHistoryEvent, type EventDataMap, type EventType, type HistoryEvent, eventKey } from './events.js';
 import { GENESIS_HASH, type HashRule, chainedEvent, hashRuleOf } from './hash-chain.js';
 import { type ReplayCheckpoint, firstIndexAfter } from './replay-checkpoint.js';
 import { eventDataJson } from './serialization.js';
@@ -64,7 +64,7 @@ export class Recorder {
     this.executionId = options.executionId;
     this.#history = options.history;
     for (const event of options.history) {
-      const key = keyOf(event);
+      const key = eventKey(event);
       if (key !== undefined) this.#byKey.set(key, event);
     }
     this.#hashRule = hashRuleOf(historyReplayFlags(options.history));
@@ -78,7 +78,7 @@ export class Recorder {
     this.#sink = options.sink;
     this.#now = options.now;
     this.#onEvent = options.onEvent;
-    for (const event of options.history) if (keyOf(event) === undefined) this.#produced.push(event);
+    for (const event of options.history) if (eventKey(event) === undefined) this.#produced.push(event);
   }
 
   /** True while the run is still inside recorded history for this key. */
@@ -107,7 +107,7 @@ export class Recorder {
     for (let index = firstIndexAfter(this.#history, fromSeq - 1); index < this.#history.length; index += 1) {
       const event = this.#history[index] as AnyHistoryEvent;
       if (event.seq > toSeq) break;
-      const key = keyOf(event);
+      const key = eventKey(event);
       if (key === undefined || !isMember(key)) continue;
       this.#replayed(event);
       members.push(event);
@@ -303,10 +303,6 @@ export class Recorder {
   }
 }
 
-function keyOf(event: AnyHistoryEvent): string | undefined {
-  const data = event.data as { key?: unknown };
-  return typeof data.key === 'string' ? data.key : undefined;
-}
 
 /** The execution phase an event leaves behind, for the store's executions index. */
 function statusAfter(type: EventType): Phase | undefined {

@@ -1,6 +1,7 @@
 import type { Json } from '../model/json.js';
 import { taskRefKey } from '../model/task-ref.js';
-import type { AnyHistoryEvent } from './events.js';
+import { type AnyHistoryEvent, eventKey } from './events.js';
+import { visitOf } from './fold.js';
 
 /**
  * What a replay that skips completed tasks (`ReplayFlag.skipCompletedTasks`) needs from the history up to `seq`, so a
@@ -53,25 +54,24 @@ export function foldReplayCheckpoint(previous: ReplayCheckpoint | undefined, eve
     if (event.type === 'TaskStarted') starts.set(event.data.key, event);
     else if (event.type === 'EventConsumed' && event.data.isSignal === true) consumedSignals.push(event.data.inboxSeq);
     else if (event.type === 'TaskCompleted' || event.type === 'TaskFaulted') {
-      const visit = event.data.key.slice(0, event.data.key.lastIndexOf(':'));
+      const visit = visitOf(event.data.key);
       const start = starts.get(`${visit}:started`);
       if (start?.type !== 'TaskStarted') continue;
-      const own = `${visit}:`;
-      const below = `${start.data.reference}/`;
+
       // Its subtree lies between its start and its end (visits of one task never overlap, loop iterations run one at
       // a time, concurrent branches have pointers of their own): keep the two ends, drop what is inside.
       const from = firstIndexAfter(kept, start.seq);
       const inside = kept.slice(from, kept.length - 1);
       let lastWrite: readonly [number, Json] | undefined;
       const outside = inside.filter((candidate) => {
-        const key = keyOf(candidate);
-        if (key === undefined || !(key.startsWith(own) || key.startsWith(below)) || isCarried(key)) return true;
+        const key = eventKey(candidate);
+        if (key === undefined || !isInVisit(key, visit, start.data.reference) || isCarried(key)) return true;
         if (candidate.type === 'TaskStarted') {
           droppedStarts.push([candidate.seq, taskRefKey({ pointer: candidate.data.reference, indexes: candidate.data.indexes })]);
           starts.delete(candidate.data.key);
           isDroppedUnsorted = true;
         } else if (candidate.type === 'TaskCompleted' || candidate.type === 'TaskFaulted') {
-          const inner = candidate.data.key.slice(0, candidate.data.key.lastIndexOf(':'));
+          const inner = visitOf(candidate.data.key);
           const write = (candidate.type === 'TaskCompleted' && candidate.data.context !== undefined ? ([candidate.seq, candidate.data.context] as const) : undefined) ?? contexts[inner];
           delete contexts[inner];
           if (write !== undefined && isSameCell(key, start.data.reference) && (lastWrite === undefined || write[0] > lastWrite[0])) lastWrite = write;
@@ -89,6 +89,15 @@ export function foldReplayCheckpoint(previous: ReplayCheckpoint | undefined, eve
   }
   if (isDroppedUnsorted) droppedStarts.sort((a, b) => a[0] - b[0]);
   return { seq: last.seq, hash: last.hash, events: kept, droppedStarts, consumedSignals, contexts };
+}
+
+/**
+ * Whether history key `key` belongs to the visit `visitKey` of the task at `pointer` or to its subtree, given that it
+ * was recorded between the visit's start and its end: visits of one task never overlap, loop iterations run one at a
+ * time, and concurrent branches have pointers of their own.
+ */
+export function isInVisit(key: string, visitKey: string, pointer: string): boolean {
+  return key.startsWith(`${visitKey}:`) || key.startsWith(`${pointer}/`);
 }
 
 /**
@@ -121,7 +130,3 @@ function isCarried(key: string): boolean {
   return key.slice(key.lastIndexOf(':') + 1).startsWith(CARRIED_SLOT);
 }
 
-function keyOf(event: AnyHistoryEvent): string | undefined {
-  const key = (event.data as { key?: unknown }).key;
-  return typeof key === 'string' ? key : undefined;
-}

@@ -1,7 +1,7 @@
 import type { Json } from '../model/json.js';
 import { ProblemError } from '../model/problems.js';
 import { taskRefKey } from '../model/task-ref.js';
-import { isSameCell } from '../history/replay-checkpoint.js';
+import { isInVisit, isSameCell } from '../history/replay-checkpoint.js';
 import type { ListScope, TaskOutcome } from './task-context.js';
 
 /**
@@ -17,11 +17,7 @@ export function replayRecordedVisit(scope: ListScope, pointer: string, visitKey:
   const end = recorder.lookup(`${visitKey}:completed`) ?? recorder.lookup(`${visitKey}:faulted`);
   const started = recorder.lookup(`${visitKey}:started`);
   if (started?.type !== 'TaskStarted' || (end?.type !== 'TaskCompleted' && end?.type !== 'TaskFaulted')) return undefined;
-  // A visit's subtree is the tasks below its pointer, between its start and its end: visits of one task never
-  // overlap, loop iterations run one at a time, and concurrent branches have pointers of their own.
-  const own = `${visitKey}:`;
-  const below = `${pointer}/`;
-  const events = recorder.replayRange(started.seq, end.seq, (key) => key.startsWith(own) || key.startsWith(below));
+  const events = recorder.replayRange(started.seq, end.seq, (key) => isInVisit(key, visitKey, pointer));
   let context: Json | undefined;
   for (const event of events) {
     if (event.type === 'TaskStarted' && event.data.key !== started.data.key) {
@@ -36,7 +32,7 @@ export function replayRecordedVisit(scope: ListScope, pointer: string, visitKey:
   // Resuming from a replay checkpoint, the subtree may be gone: its visits are known by reference, its last write to
   // `$context` was kept for it.
   for (const refKey of recorder.droppedStartsBetween(started.seq + 1, end.seq)) {
-    if (refKey.startsWith(below)) run.nextVisit(refKey);
+    if (refKey.startsWith(`${pointer}/`)) run.nextVisit(refKey);
   }
   context = recorder.checkpointContext(visitKey) ?? context;
   // A faulted task's writes before its fault stand too (the `try` around it goes on with them).

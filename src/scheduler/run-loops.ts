@@ -1,3 +1,4 @@
+import { isTerminal } from '../model/phases.js';
 import type { Clock } from '../runtime/ports.js';
 import type { Claim, Store } from '../store/store.js';
 
@@ -141,7 +142,7 @@ export class RunLoops {
         // Not due yet by its own timer: no need to read the store (parking many executions stays linear).
         if (wakeAt !== null && wakeAt > now) continue;
         const record = await host.store.getExecution(executionId);
-        if (record === undefined || ['completed', 'faulted', 'cancelled'].includes(record.status)) {
+        if (record === undefined || isTerminal(record.status)) {
           this.#tracked.delete(executionId);
           if (record !== undefined) await host.settleEnded(executionId);
           continue;

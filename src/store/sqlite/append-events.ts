@@ -22,8 +22,8 @@ export function appendOne(sql: Statements, limits: EventLimits, input: AppendInp
 function appendExpected(sql: Statements, limits: EventLimits, input: AppendInput): AppendResult | undefined {
   const last = input.events.at(-1);
   if (last === undefined) return undefined;
-  const sizes = checkedSizes(limits, { executionId: input.executionId, head: input.expectedSeq, expectedSeq: input.expectedSeq, events: input.events }, false);
-  if (sizes === undefined) return undefined;
+  const checked = checkBatch(limits, { executionId: input.executionId, head: input.expectedSeq, expectedSeq: input.expectedSeq, events: input.events });
+  if ('error' in checked) return undefined;
   const isAdvanced = sql.executions.advanceHead({
     id: input.executionId,
     fromSeq: input.expectedSeq,
@@ -33,7 +33,7 @@ function appendExpected(sql: Statements, limits: EventLimits, input: AppendInput
     claim: input.claim,
   });
   if (!isAdvanced) return undefined;
-  insertEvents(sql, limits, input.executionId, input.events, sizes);
+  insertEvents(sql, limits, input.executionId, input.events, checked.sizes);
   finishAppend(sql, input);
   return { seq: last.seq };
 }
@@ -76,8 +76,9 @@ export function leaseLost(row: ExecutionRow, token: { executionId: string; owner
  * head. Payloads over the blob threshold go to `blobs` once per distinct text; the row keeps the hash.
  */
 export function writeEvents(sql: Statements, limits: EventLimits, batch: EventBatch): number {
-  const sizes = checkedSizes(limits, batch, true) as number[];
-  insertEvents(sql, limits, batch.executionId, batch.events, sizes);
+  const checked = checkBatch(limits, batch);
+  if ('error' in checked) throw checked.error;
+  insertEvents(sql, limits, batch.executionId, batch.events, checked.sizes);
   return batch.head + batch.events.length;
 }
 
@@ -89,30 +90,26 @@ interface EventBatch {
 }
 
 /**
- * The payload sizes of a batch that extends `head` and fits the limits. Otherwise it throws the error that says why
- * — or, with `isThrowing` false, returns undefined so the caller can find the first failure in order.
+ * The payload sizes of a batch that extends `head` and fits the limits, or the error that says why not (the first
+ * failure in the memory store's order).
  */
-function checkedSizes(limits: EventLimits, batch: EventBatch, isThrowing: boolean): number[] | undefined {
+function checkBatch(limits: EventLimits, batch: EventBatch): { sizes: number[] } | { error: Error } {
   const { executionId, head, expectedSeq, events } = batch;
-  const fail = (error: Error): undefined => {
-    if (isThrowing) throw error;
-    return undefined;
-  };
-  if (expectedSeq !== head) return fail(new StoreConflictError({ executionId, expectedSeq, actualSeq: head }));
+  if (expectedSeq !== head) return { error: new StoreConflictError({ executionId, expectedSeq, actualSeq: head }) };
   for (const [index, event] of events.entries()) {
     if (event.seq !== head + index + 1) {
-      return fail(new StoreConflictError({ executionId, expectedSeq: event.seq - index - 1, actualSeq: head }));
+      return { error: new StoreConflictError({ executionId, expectedSeq: event.seq - index - 1, actualSeq: head }) };
     }
   }
   if (head + events.length > limits.maxHistoryEvents) {
-    return fail(new StoreLimitError({ executionId, limit: 'historyEvents', max: limits.maxHistoryEvents, found: head + events.length }));
+    return { error: new StoreLimitError({ executionId, limit: 'historyEvents', max: limits.maxHistoryEvents, found: head + events.length }) };
   }
   const sizes = events.map((event) => Buffer.byteLength(event.data, 'utf8'));
   const largest = sizes.reduce((max, size) => Math.max(max, size), 0);
   if (largest > limits.maxPayloadBytes) {
-    return fail(new StoreLimitError({ executionId, limit: 'payloadBytes', max: limits.maxPayloadBytes, found: largest }));
+    return { error: new StoreLimitError({ executionId, limit: 'payloadBytes', max: limits.maxPayloadBytes, found: largest }) };
   }
-  return sizes;
+  return { sizes };
 }
 
 function insertEvents(sql: Statements, limits: EventLimits, executionId: string, events: readonly EventRow[], sizes: readonly number[]): void {
