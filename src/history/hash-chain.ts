@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Json } from '../model/json.js';
 import type { EventDataMap, EventType, HistoryEvent } from './events.js';
@@ -34,7 +34,8 @@ export function eventHash(prevHash: string, event: { seq: number; type: string; 
 
 /** The `stored-text` hash of a stored row, from its payload text as it is. */
 export function storedTextHash(prevHash: string, row: { seq: number; type: string; at: number; dataText: string }): string {
-  return createHash('sha256').update(`${prevHash}\n${row.seq}\n${row.type}\n${row.at}\n`).update(row.dataText).digest('hex');
+  // One-shot `hash` (Node ≥ 20.12): no Hash object per event, about half the cost of createHash for rows this small.
+  return hash('sha256', `${prevHash}\n${row.seq}\n${row.type}\n${row.at}\n${row.dataText}`, 'hex');
 }
 
 /** The event that follows `previous` in a history (none: the first one), its seq and hash fixed. */

@@ -38,6 +38,7 @@ function live(history: AnyHistoryEvent[] = [started()], options: { fail?: () => 
     executionId: EXECUTION,
     history,
     sink,
+    sendLater: setImmediate,
     now: options.now ?? (() => (clock += 1)),
     onEvent: (event, isReplayed) => seen.push([event.type, isReplayed]),
   });
@@ -51,7 +52,9 @@ test('recorder: derive appends events with consecutive seq, chained hashes and t
   assert.deepEqual([a.seq, b.seq], [2, 3]);
   assert.equal(a.hash, eventHash(started().hash, { seq: 2, type: 'TaskStarted', at: a.at, data: a.data }));
   assert.equal(b.hash, eventHash(a.hash, { seq: 3, type: 'WorkflowCompleted', at: b.at, data: b.data }));
-  assert.deepEqual(written.map((w) => [w.events.map((e) => e.seq), w.status]), [[[2], undefined], [[3], 'completed']]);
+  await recorder.flush();
+  // Steps taken between two waits for durability reach the sink as one append, with the phase the last one leaves.
+  assert.deepEqual(written.map((w) => [w.events.map((e) => e.seq), w.status]), [[[2, 3], 'completed']]);
   assert.equal(recorder.headSeq, 3);
   assert.equal(recorder.headHash, b.hash);
 });
@@ -59,6 +62,7 @@ test('recorder: derive appends events with consecutive seq, chained hashes and t
 test('recorder: concurrent appends get seq in call order and reach the sink in that order', async () => {
   const { recorder, written } = live();
   await Promise.all([0, 1, 2, 3].map((i) => recorder.derive('TaskSkipped', { key: `/do/${i}/t#0:skipped` })));
+  await recorder.flush();
   assert.deepEqual(written.flatMap((w) => w.events.map((e) => [e.seq, (e.data as { key: string }).key])), [
     [2, '/do/0/t#0:skipped'],
     [3, '/do/1/t#0:skipped'],
@@ -168,12 +172,24 @@ test('recorder: a failed write is a HistoryWriteError, and every later append fa
   assert.equal(written.length, 0);
 });
 
-test('recorder: an outside result is durable, with every step before it, before the caller sees it', async () => {
+test('recorder: an outside result is durable, with every step before it, before anything waiting on resultsDurable goes on', async () => {
   const { recorder, written } = live([started()]);
   await recorder.derive('TaskSkipped', { key: 'a#0:skipped' });
   const decided = await recorder.capture('Decided', 'b#0:x', async () => ({ key: 'b#0:x', decision: 1 }));
   assert.equal(decided.seq, 3);
-  assert.deepEqual(written.flatMap((write) => write.events.map((event) => event.seq)), [2, 3]);
+  assert.equal(recorder.isIdle, false, 'unsent events keep the recorder busy (a run must not park over them)');
+  await recorder.resultsDurable();
+  assert.deepEqual(written.map((write) => write.events.map((event) => event.seq)), [[2, 3]]);
+  assert.equal(recorder.isIdle, true);
+});
+
+test('recorder: steps nobody waits for still reach the sink, after the current turn of the event loop', async () => {
+  const { recorder, written } = live([started()]);
+  await recorder.derive('TaskSkipped', { key: 'a#0:skipped' });
+  await recorder.derive('TaskSkipped', { key: 'b#0:skipped' });
+  assert.equal(written.length, 0);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(written.map((write) => write.events.map((event) => event.seq)), [[2, 3]]);
 });
 
 test('recorder: appendUnkeyed writes administrative events; produced lists replayed and new events', async () => {

@@ -21,6 +21,11 @@ export interface RecorderOptions {
   readonly checkpoint?: Pick<ReplayCheckpoint, 'seq' | 'hash' | 'droppedStarts' | 'contexts'>;
   /** Where new events go. Absent in a replay-only run: reaching the end of history then stops the run. */
   readonly sink?: HistorySink;
+  /**
+   * Runs `send` once the current turn of the event loop is over (the engine passes setImmediate), so the steps a
+   * run takes in one turn reach the sink as one append even when nothing waits for them. Default: a microtask.
+   */
+  readonly sendLater?: (send: () => void) => void;
   readonly now: () => number;
   /** Called for every event this run produces, replayed or new; replayed ones must not log, count or notify. */
   readonly onEvent?: (event: AnyHistoryEvent, isReplayed: boolean) => void;
@@ -49,10 +54,19 @@ export class Recorder {
   readonly #hashRule: HashRule;
   readonly #produced: AnyHistoryEvent[] = [];
   readonly #sink: HistorySink | undefined;
+  readonly #sendLater: (send: () => void) => void;
   readonly #now: () => number;
   readonly #onEvent: RecorderOptions['onEvent'];
   #headSeq: number;
   #headHash: string;
+  /**
+   * Events fixed (seq, hash) but not yet handed to the sink: the steps a run takes between two waits for durability
+   * go to the store as one append, not one each.
+   */
+  #unsent: AnyHistoryEvent[] = [];
+  #unsentStatus: Phase | undefined;
+  #isResultUnsent = false;
+  #isSendScheduled = false;
   #appends: Promise<void> = Promise.resolve();
   /** Settles once the last captured result (and so everything before it) is durable. */
   #resultsWritten: Promise<void> = Promise.resolve();
@@ -76,6 +90,7 @@ export class Recorder {
     this.#headSeq = isPastCheckpoint ? last.seq : (checkpoint?.seq ?? 0);
     this.#headHash = isPastCheckpoint ? last.hash : (checkpoint?.hash ?? GENESIS_HASH);
     this.#sink = options.sink;
+    this.#sendLater = options.sendLater ?? queueMicrotask;
     this.#now = options.now;
     this.#onEvent = options.onEvent;
     for (const event of options.history) if (eventKey(event) === undefined) this.#produced.push(event);
@@ -195,6 +210,7 @@ export class Recorder {
    * only after this: it may depend on those results, and a crash must never leave it acting on one that is lost.
    */
   async resultsDurable(): Promise<void> {
+    if (this.#isResultUnsent) this.#send();
     await this.#resultsWritten;
     this.#throwIfFailed();
   }
@@ -215,7 +231,7 @@ export class Recorder {
 
   /** True when every append issued so far has settled. */
   get isIdle(): boolean {
-    return this.#pendingAppends === 0;
+    return this.#pendingAppends === 0 && this.#unsent.length === 0;
   }
 
   #throwIfFailed(): void {
@@ -225,6 +241,7 @@ export class Recorder {
 
   /** Resolves once every append issued so far is durable (or rejects with the first failure). */
   async flush(): Promise<void> {
+    this.#send();
     await this.#appends;
     if (this.#failure !== undefined) throw this.#failure;
   }
@@ -258,48 +275,66 @@ export class Recorder {
     data: EventDataMap[T],
     options: { status?: Phase | undefined; isResult: boolean; isDurableBeforeUse: boolean },
   ): Promise<HistoryEvent<T>> {
-    const sink = this.#sink;
     const key = (data as { key?: string }).key ?? type;
     if (this.#stopped !== undefined) throw this.#stopped;
-    if (sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
+    if (this.#sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
     if (this.#failure !== undefined) throw this.#failure;
     // Sequence and hash are fixed now, synchronously, so the order of appends is the order of calls.
-    const event = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data, this.#hashRule);
-    const { seq } = event;
-    this.#headSeq = seq;
+    const event = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data, this.#hashRule) as AnyHistoryEvent;
+    this.#headSeq = event.seq;
     this.#headHash = event.hash;
-    // Handed to the sink now, in call order: a group commit keeps that order, so consecutive events of one
-    // execution can share a transaction, and a failed one fails every later one (their seq no longer follows).
+    this.#unsent.push(event);
+    this.#unsentStatus = options.status ?? statusAfter(type) ?? this.#unsentStatus;
+    if (options.isResult) this.#isResultUnsent = true;
+    const keyed = (data as { key?: string }).key;
+    if (keyed !== undefined) this.#byKey.set(keyed, event);
+    this.#produced.push(event);
+    this.#onEvent?.(event, false);
+    if (options.isDurableBeforeUse) {
+      await this.flush();
+    } else if (!this.#isSendScheduled) {
+      // Nobody waits for these yet: they go with the next wait for durability, or after this turn of the event loop.
+      this.#isSendScheduled = true;
+      this.#sendLater(() => {
+        this.#isSendScheduled = false;
+        this.#send();
+      });
+    }
+    return event as HistoryEvent<T>;
+  }
+
+  /** Hands the unsent events to the sink as one append, in order after every earlier one. */
+  #send(): void {
+    const events = this.#unsent;
+    const first = events[0];
+    const sink = this.#sink;
+    if (first === undefined || sink === undefined) return;
+    const status = this.#unsentStatus;
+    const isResult = this.#isResultUnsent;
+    this.#unsent = [];
+    this.#unsentStatus = undefined;
+    this.#isResultUnsent = false;
     let written: Promise<void>;
     try {
-      written = sink([event], options.status ?? statusAfter(type));
+      written = sink(events, status);
     } catch (error) {
       written = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     this.#pendingAppends += 1;
-    // One handler per append (this runs for every event): it never rejects; a failure is kept for later calls.
+    // One handler per append: it never rejects; a failure is kept for later calls.
     const settled = written.then(
       () => {
         this.#pendingAppends -= 1;
       },
       (error: unknown) => {
         this.#pendingAppends -= 1;
-        this.#failure ??= new HistoryWriteError({ executionId: this.executionId, seq }, { cause: error });
+        this.#failure ??= new HistoryWriteError({ executionId: this.executionId, seq: first.seq }, { cause: error });
       },
     );
     // Settles after every earlier append too: a sink may finish an append late (a snapshot after it).
     const earlier = this.#appends;
     this.#appends = earlier.then(() => settled);
-    if (options.isResult) this.#resultsWritten = this.#appends;
-    const keyed = (data as { key?: string }).key;
-    if (keyed !== undefined) this.#byKey.set(keyed, event as AnyHistoryEvent);
-    this.#produced.push(event as AnyHistoryEvent);
-    this.#onEvent?.(event as AnyHistoryEvent, false);
-    if (options.isDurableBeforeUse) {
-      await this.#appends;
-      this.#throwIfFailed();
-    }
-    return event;
+    if (isResult) this.#resultsWritten = this.#appends;
   }
 }
 

@@ -25,6 +25,9 @@ export function announceEvent(
   if (target.lifecycleBus.listenerCount > 0) {
     for (const lifecycle of lifecycleEventsFor(event, execution, target.newId, change)) target.lifecycleBus.publish(lifecycle);
   }
+  const name = ENGINE_EVENT_OF[event.type];
+  // Most runs have no listener for most events: build nothing for them.
+  if (name === undefined || emitter.listenerCount(name) === 0) return;
   const base = { executionId: execution.executionId, at: event.at };
   const { visit } = change;
   const taskOf = (key: string) => ({ ...base, reference: referenceOfKey(key) ?? '', name: visit?.name ?? '', durationMs: event.at - (visit?.at ?? event.at) });
@@ -67,3 +70,17 @@ export function announceEvent(
     if (emitter.listenerCount('listener:error') > 0) emitter.emit('listener:error', { error });
   }
 }
+
+/** The engine event each history event type is announced as. */
+const ENGINE_EVENT_OF: Partial<Record<AnyHistoryEvent['type'], keyof EngineEventMap>> = {
+  WorkflowStarted: 'execution:started',
+  WorkflowCompleted: 'execution:completed',
+  WorkflowFaulted: 'execution:faulted',
+  WorkflowCancelled: 'execution:cancelled',
+  TaskStarted: 'task:started',
+  TaskCompleted: 'task:completed',
+  TaskSkipped: 'task:completed',
+  TaskFaulted: 'task:faulted',
+  TaskCancelled: 'task:cancelled',
+  TaskRetrying: 'task:retried',
+};

@@ -459,14 +459,15 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       history,
       ...(checkpoint === undefined ? {} : { checkpoint }),
       now: () => this.#deps.clock.now(),
+      sendLater: setImmediate,
       sink: async (events, status) => {
         const firstEvent = events[0];
         if (firstEvent === undefined) return;
         // The run's last event gives the claim up in the same transaction.
         const release = status !== undefined && isTerminal(status);
         await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, release, ...(status === undefined ? {} : { status }) });
-        const last = events.at(-1);
-        if (last !== undefined) checkpoint = await this.#replayPoints.afterAppend(executionId, last.seq, { isCheckpointed, checkpoint });
+        const last = events.at(-1) ?? firstEvent;
+        checkpoint = await this.#replayPoints.afterAppend(executionId, { fromSeq: firstEvent.seq, toSeq: last.seq }, { isCheckpointed, checkpoint });
       },
       onEvent: (event, isReplayed) => {
         if (!isReplayed) this.#announce(event, first.data, visits);

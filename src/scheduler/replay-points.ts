@@ -39,12 +39,19 @@ export class ReplayPoints {
   }
 
   /**
-   * After an append that ended at `seq`: a snapshot when `seq` is a multiple of `snapshotEvery`, and then, for a run
-   * that keeps one, the replay checkpoint when it is due. Returns the run's checkpoint as it now stands.
+   * After an append of the events `fromSeq`…`toSeq`: a snapshot at each multiple of `snapshotEvery` among them (the
+   * retention rule counts on every one), and then, for a run that keeps one, the replay checkpoint at the last of
+   * them when it is due. Returns the run's checkpoint as it now stands.
    */
-  async afterAppend(executionId: string, seq: number, run: { isCheckpointed: boolean; checkpoint: ReplayCheckpoint | undefined }): Promise<ReplayCheckpoint | undefined> {
-    if (seq % this.#host.snapshotEvery !== 0) return run.checkpoint;
-    await this.#snapshot(executionId, seq);
+  async afterAppend(
+    executionId: string,
+    appended: { fromSeq: number; toSeq: number },
+    run: { isCheckpointed: boolean; checkpoint: ReplayCheckpoint | undefined },
+  ): Promise<ReplayCheckpoint | undefined> {
+    const every = this.#host.snapshotEvery;
+    const seq = appended.toSeq - (appended.toSeq % every);
+    if (seq < appended.fromSeq || seq === 0) return run.checkpoint;
+    for (let at = Math.ceil(appended.fromSeq / every) * every; at <= seq; at += every) await this.#snapshot(executionId, at);
     if (!run.isCheckpointed || !isCheckpointDue(seq, run.checkpoint, this.#host.snapshotEvery)) return run.checkpoint;
     return this.#checkpoint(executionId, seq, run.checkpoint);
   }

@@ -30,8 +30,6 @@ interface ExecutionEntry {
   signals?: SignalEntry[];
 }
 
-const TERMINAL = new Set(['completed', 'faulted', 'cancelled']);
-
 /** The memory back end: the full `Store` contract, nothing durable. For tests and embedders that need no file. */
 export function createMemoryStore(): Store {
   const definitions = new Map<string, StoredDefinition>();
@@ -73,7 +71,7 @@ export function createMemoryStore(): Store {
 
   function claim(found: ExecutionEntry, input: ClaimInput): Claim | undefined {
     const { record } = found;
-    if (TERMINAL.has(record.status)) return undefined;
+    if (isTerminal(record.status)) return undefined;
     const current = record.claim;
     if (current !== undefined && current.owner !== input.owner && current.expiresAt > input.now) return undefined;
     const next: Claim = {
@@ -146,7 +144,7 @@ export function createMemoryStore(): Store {
       const parentId = found.record.parentExecutionId;
       if (input.status !== undefined && isTerminal(input.status) && parentId !== undefined) {
         const parent = executions.get(parentId);
-        if (parent !== undefined && !TERMINAL.has(parent.record.status)) wake(parent, 0);
+        if (parent !== undefined && !isTerminal(parent.record.status)) wake(parent, 0);
       }
       return { seq: found.record.seq };
     },
@@ -181,7 +179,7 @@ export function createMemoryStore(): Store {
       open();
       const claims: Claim[] = [];
       const candidates = [...executions.values()]
-        .filter(({ record }) => !TERMINAL.has(record.status) && isDue(record, input.now))
+        .filter(({ record }) => !isTerminal(record.status) && isDue(record, input.now))
         .filter(({ record }) => record.claim === undefined || record.claim.expiresAt <= input.now)
         .sort((a, b) => a.record.createdAt - b.record.createdAt);
       for (const found of candidates) {
@@ -209,21 +207,21 @@ export function createMemoryStore(): Store {
     async nextWakeAt() {
       open();
       const times = [...executions.values()]
-        .map(({ record }) => (TERMINAL.has(record.status) ? undefined : record.wakeAt))
+        .map(({ record }) => (isTerminal(record.status) ? undefined : record.wakeAt))
         .filter((at): at is number => typeof at === 'number');
       return times.length === 0 ? undefined : Math.min(...times);
     },
     async nextClaimExpiry({ owner }) {
       open();
       const times = [...executions.values()]
-        .map(({ record }) => (TERMINAL.has(record.status) || record.claim?.owner === owner ? undefined : record.claim?.expiresAt))
+        .map(({ record }) => (isTerminal(record.status) || record.claim?.owner === owner ? undefined : record.claim?.expiresAt))
         .filter((at): at is number => at !== undefined);
       return times.length === 0 ? undefined : Math.min(...times);
     },
     async requestCommand(executionId, command) {
       open();
       const found = entry(executionId);
-      if (TERMINAL.has(found.record.status)) return false;
+      if (isTerminal(found.record.status)) return false;
       found.command = command;
       wake(found, 0);
       return true;
@@ -272,7 +270,7 @@ export function createMemoryStore(): Store {
       const mailbox = found.signals ?? [];
       const known = mailbox.find((sent) => sent.id === signal.id);
       if (known !== undefined) return { outcome: 'duplicate', seq: known.seq };
-      if (TERMINAL.has(found.record.status)) return { outcome: 'ended', seq: 0 };
+      if (isTerminal(found.record.status)) return { outcome: 'ended', seq: 0 };
       const { executionId: _executionId, ...sent } = signal;
       mailbox.push({ ...sent, seq: mailbox.length + 1 });
       found.signals = mailbox;
