@@ -31,10 +31,11 @@ function appendExpected(sql: Statements, limits: EventLimits, input: AppendInput
     updatedAt: last.at,
     status: input.status ?? null,
     claim: input.claim,
+    release: input.release === true,
   });
   if (!isAdvanced) return undefined;
   insertEvents(sql, limits, input.executionId, input.events, checked.sizes);
-  finishAppend(sql, input);
+  finishAppend(sql, input, { isReleased: true });
   return { seq: last.seq };
 }
 
@@ -47,15 +48,18 @@ function appendChecked(sql: Statements, limits: EventLimits, input: AppendInput)
   const seq = writeEvents(sql, limits, { executionId: input.executionId, head: row.seq, expectedSeq: input.expectedSeq, events: input.events });
   const last = input.events.at(-1);
   if (last !== undefined || input.status !== undefined) {
-    sql.executions.setHead.run({ id: input.executionId, seq, updatedAt: last?.at ?? row.updated_at, status: input.status ?? null });
+    sql.executions.setHead({ id: input.executionId, seq, updatedAt: last?.at ?? row.updated_at, status: input.status ?? null });
   }
-  finishAppend(sql, input);
+  finishAppend(sql, input, { isReleased: false });
   return { seq };
 }
 
-/** What an append does after its events: give the claim up, and wake a parked parent when a child ends. */
-function finishAppend(sql: Statements, input: AppendInput): void {
-  if (input.release === true && input.claim !== undefined) {
+/**
+ * What an append does after its events: give the claim up (unless the head move already did), and wake a parked
+ * parent when a child ends.
+ */
+function finishAppend(sql: Statements, input: AppendInput, { isReleased }: { isReleased: boolean }): void {
+  if (input.release === true && input.claim !== undefined && !isReleased) {
     sql.claims.release.run({ id: input.executionId, owner: input.claim.owner, epoch: input.claim.epoch, isParked: 0, wakeAt: null });
   }
   if (input.status !== undefined && isTerminal(input.status)) sql.claims.wakeParent.run({ id: input.executionId });
@@ -93,7 +97,7 @@ interface EventBatch {
  * The payload sizes of a batch that extends `head` and fits the limits, or the error that says why not (the first
  * failure in the memory store's order).
  */
-function checkBatch(limits: EventLimits, batch: EventBatch): { sizes: number[] } | { error: Error } {
+export function checkBatch(limits: EventLimits, batch: EventBatch): { sizes: number[] } | { error: Error } {
   const { executionId, head, expectedSeq, events } = batch;
   if (expectedSeq !== head) return { error: new StoreConflictError({ executionId, expectedSeq, actualSeq: head }) };
   for (const [index, event] of events.entries()) {
@@ -112,7 +116,7 @@ function checkBatch(limits: EventLimits, batch: EventBatch): { sizes: number[] }
   return { sizes };
 }
 
-function insertEvents(sql: Statements, limits: EventLimits, executionId: string, events: readonly EventRow[], sizes: readonly number[]): void {
+export function insertEvents(sql: Statements, limits: EventLimits, executionId: string, events: readonly EventRow[], sizes: readonly number[]): void {
   const rows = events.map((event, index) => {
     const isOffloaded = (sizes[index] ?? 0) > limits.blobThresholdBytes;
     const blobHash = isOffloaded ? createHash('sha256').update(event.data, 'utf8').digest('hex') : null;

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { ExecutionExistsError } from '../errors.js';
 import type { AppendInput, AppendResult, Claim, ClaimInput, EventRow, NewExecution } from '../store.js';
-import { type EventLimits, appendOne, writeEvents } from './append-events.js';
+import { type EventLimits, appendOne } from './append-events.js';
 import { groupAppends } from './append-groups.js';
+import { createOne } from './create-execution.js';
 import { type Settled, settle } from './group-commit.js';
 import { parseCommand } from './sql/claims.js';
 import type { Statements } from './sql/statements.js';
@@ -24,38 +24,67 @@ export type WriteOutcome = AppendResult | Claim | undefined;
 /**
  * Writes one group-commit batch in ONE `BEGIN IMMEDIATE` transaction and returns each item's outcome: the new
  * executions first (an execution's appends can only follow its creation, and each caller's items keep their order),
- * then the appends, chained ones of one execution merged. Each item runs under a savepoint, so a failed item rolls
- * back alone. Returns once the transaction committed (durable, with `synchronous=FULL`).
+ * then the appends, chained ones of one execution merged. Each item succeeds or fails alone: the batch first runs
+ * bare, and if any item fails the whole transaction is rolled back and the batch run again with a savepoint per
+ * item, so a failed item rolls back alone. Items rarely fail, and a savepoint costs two more statements per item.
+ * Returns once the transaction committed (durable, with `synchronous=FULL`).
  */
 export function createBatchWriter(db: Database, sql: Statements, limits: EventLimits): (batch: readonly WriteItem[]) => Settled<WriteOutcome>[] {
-  const appendItem = db.transaction((input: AppendInput) => appendOne(sql, limits, input));
-  const createItem = db.transaction(({ execution, events, claim }: CreateItem): Claim | undefined => {
-    if (!sql.executions.insert(execution)) throw new ExecutionExistsError(execution.executionId);
-    const seq = writeEvents(sql, limits, { executionId: execution.executionId, head: 0, expectedSeq: 0, events });
-    const last = events.at(-1);
-    if (last !== undefined) sql.executions.setHead.run({ id: execution.executionId, seq, updatedAt: last.at, status: null });
-    // Claimed in the same transaction: a new execution costs one commit, not two.
-    return claim === undefined ? undefined : takeClaim(sql, execution.executionId, claim);
-  });
-  const writeBatch = db.transaction((batch: readonly WriteItem[]) => {
-    const outcomes: Settled<WriteOutcome>[] = new Array<Settled<WriteOutcome>>(batch.length);
-    const appendIndexes: number[] = [];
-    batch.forEach((item, index) => {
-      if (item.kind === 'create') outcomes[index] = settle(() => createItem(item));
-      else appendIndexes.push(index);
-    });
-    const appends = appendIndexes.map((index) => (batch[index] as AppendItem).input);
-    for (const group of groupAppends(appends)) {
-      const whole = group.items.length > 1 ? settle(() => appendItem(group.merged)) : undefined;
-      for (const position of group.items) {
-        const input = appends[position] as AppendInput;
-        outcomes[appendIndexes[position] as number] =
-          whole?.ok === true ? { ok: true, value: { seq: input.events.at(-1)?.seq ?? input.expectedSeq } } : settle(() => appendItem(input));
-      }
+  const append = (input: AppendInput): AppendResult => appendOne(sql, limits, input);
+  const create = ({ execution, events, claim }: CreateItem): Claim | undefined => createOne(sql, limits, execution, events, claim);
+  const bare: ItemRunner = { append, create, run: (write) => ({ ok: true, value: write() }) };
+  const isolated: ItemRunner = { append: db.transaction(append), create: db.transaction(create), run: settle };
+  const writeBare = db.transaction((batch: readonly WriteItem[]) => {
+    try {
+      return writeItems(bare, batch);
+    } catch (error) {
+      throw new ItemFailed(error);
     }
-    return outcomes;
   });
-  return (batch) => writeBatch.immediate(batch);
+  const writeIsolated = db.transaction((batch: readonly WriteItem[]) => writeItems(isolated, batch));
+  return (batch) => {
+    try {
+      return writeBare.immediate(batch);
+    } catch (error) {
+      // Anything else (BEGIN, COMMIT) fails the whole batch, as it always did.
+      if (!(error instanceof ItemFailed)) throw error;
+      return writeIsolated.immediate(batch);
+    }
+  };
+}
+
+/** How a batch's items run: bare (a failure escapes, the batch is redone) or each under its savepoint (settled). */
+interface ItemRunner {
+  readonly append: (input: AppendInput) => AppendResult;
+  readonly create: (item: CreateItem) => Claim | undefined;
+  readonly run: <T>(write: () => T) => Settled<T>;
+}
+
+/** An item of a bare batch failed: roll the whole transaction back and redo the batch item by item. */
+class ItemFailed extends Error {
+  constructor(cause: unknown) {
+    super('an item of a bare group-commit batch failed; the batch is redone with a savepoint per item', { cause });
+    this.name = 'ItemFailed';
+  }
+}
+
+function writeItems(items: ItemRunner, batch: readonly WriteItem[]): Settled<WriteOutcome>[] {
+  const outcomes: Settled<WriteOutcome>[] = new Array<Settled<WriteOutcome>>(batch.length);
+  const appendIndexes: number[] = [];
+  batch.forEach((item, index) => {
+    if (item.kind === 'create') outcomes[index] = items.run(() => items.create(item));
+    else appendIndexes.push(index);
+  });
+  const appends = appendIndexes.map((index) => (batch[index] as AppendItem).input);
+  for (const group of groupAppends(appends)) {
+    const whole = group.items.length > 1 ? items.run(() => items.append(group.merged)) : undefined;
+    for (const position of group.items) {
+      const input = appends[position] as AppendInput;
+      outcomes[appendIndexes[position] as number] =
+        whole?.ok === true ? { ok: true, value: { seq: input.events.at(-1)?.seq ?? input.expectedSeq } } : items.run(() => items.append(input));
+    }
+  }
+  return outcomes;
 }
 
 /** Claims an execution if it is free (or its claim expired), inside the caller's transaction. */

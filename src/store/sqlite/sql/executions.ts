@@ -22,29 +22,40 @@ export interface ExecutionRow {
   readonly command: string | null;
 }
 
-interface InsertParams {
-  readonly id: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly version: string;
-  readonly definitionHash: string;
-  readonly status: string;
-  readonly parentId: string | null;
-  readonly createdAt: number;
-}
-
 export interface ExecutionStatements {
-  /** False when the id is taken (nothing written). */
-  insert(execution: NewExecution): boolean;
+  /**
+   * Inserts a new execution already at its head (`seq`, `updatedAt` of its first events) and, when `claim` is given,
+   * claimed by it at epoch 1: what an insert then a claim would leave on a fresh row, in one statement. False when
+   * the id is taken (nothing written).
+   */
+  insert(execution: NewExecution, head: { seq: number; updatedAt: number }, claim: { owner: string; expiresAt: number } | undefined): boolean;
   readonly get: Statement<[string], ExecutionRow>;
-  readonly setHead: Statement<{ id: string; seq: number; updatedAt: number; status: string | null }>;
+  /** Moves the head after an append; a null status keeps the current one. */
+  setHead(input: { id: string; seq: number; updatedAt: number; status: string | null }): void;
   /**
    * Moves the head from `fromSeq` to `seq` only if it is still at `fromSeq` and, for a fenced append, the claim is
-   * still `claim`: one statement for the checks and the write of the common case. False = nothing changed.
+   * still `claim`: one statement for the checks and the write of the common case. With `release` (and a claim) it
+   * also gives the claim up, as `claims.release` does unparked. False = nothing changed.
    */
-  advanceHead(input: { id: string; fromSeq: number; seq: number; updatedAt: number; status: string | null; claim: { owner: string; epoch: number } | undefined }): boolean;
+  advanceHead(input: {
+    id: string;
+    fromSeq: number;
+    seq: number;
+    updatedAt: number;
+    status: string | null;
+    claim: { owner: string; epoch: number } | undefined;
+    release: boolean;
+  }): boolean;
   list(filter: ExecutionFilter): ExecutionRow[];
 }
+
+/**
+ * Writing `status`, even to its own value, makes SQLite re-check the status CHECK and re-index the row in every index
+ * that keys on or filters by status, and each IN list of those (the CHECK's, the partial indexes' WHERE) is built as
+ * a temporary b-tree per run: a head move that keeps the status leaves the column out.
+ */
+const SET_STATUS = ', status = ?';
+const RELEASE = ', claim_owner = NULL, claim_expires_at = NULL, is_parked = 0, wake_at = NULL';
 
 /** The executions index: create, read, move the head, list. */
 export function prepareExecutionStatements(db: Database): ExecutionStatements {
@@ -53,38 +64,54 @@ export function prepareExecutionStatements(db: Database): ExecutionStatements {
     db.prepare<Record<string, string | number>, ExecutionRow>(
       `SELECT * FROM executions ${where} ORDER BY created_at DESC, id LIMIT @limit`,
     );
-  const insert = db.prepare<InsertParams>(
-    `INSERT INTO executions (id, namespace, name, version, definition_hash, status, parent_id, created_at, updated_at)
-     VALUES (@id, @namespace, @name, @version, @definitionHash, @status, @parentId, @createdAt, @createdAt)
+  const insert = db.prepare<unknown[]>(
+    `INSERT INTO executions
+       (id, namespace, name, version, definition_hash, status, parent_id, created_at, updated_at, seq, claim_owner, claim_epoch, claim_expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
   );
-  const advanceHead = db.prepare<unknown[]>(
-    `UPDATE executions SET seq = ?, updated_at = ?, status = coalesce(?, status)
-     WHERE id = ? AND seq = ? AND (? = 0 OR (claim_owner = ? AND claim_epoch = ?))`,
-  );
+  // By shape: [keeps status, sets it]; the advances also [keeps the claim, releases it].
+  const setHeads = [
+    db.prepare<unknown[]>('UPDATE executions SET seq = ?, updated_at = ? WHERE id = ?'),
+    db.prepare<unknown[]>(`UPDATE executions SET seq = ?, updated_at = ?${SET_STATUS} WHERE id = ?`),
+  ] as const;
+  const advances: Statement<unknown[]>[] = [];
+  const advanceOf = (isStatusSet: boolean, isReleased: boolean): Statement<unknown[]> =>
+    (advances[(isStatusSet ? 1 : 0) + (isReleased ? 2 : 0)] ??= db.prepare<unknown[]>(
+      `UPDATE executions SET seq = ?, updated_at = ?${isStatusSet ? SET_STATUS : ''}${isReleased ? RELEASE : ''}
+       WHERE id = ? AND seq = ? AND (? = 0 OR (claim_owner = ? AND claim_epoch = ?))`,
+    ));
   return {
-    advanceHead({ id, fromSeq, seq, updatedAt, status, claim }) {
-      return advanceHead.run(seq, updatedAt, status, id, fromSeq, claim === undefined ? 0 : 1, claim?.owner ?? null, claim?.epoch ?? null).changes === 1;
+    advanceHead({ id, fromSeq, seq, updatedAt, status, claim, release }) {
+      const isReleased = release && claim !== undefined;
+      const params: unknown[] = status === null ? [seq, updatedAt] : [seq, updatedAt, status];
+      params.push(id, fromSeq, claim === undefined ? 0 : 1, claim?.owner ?? null, claim?.epoch ?? null);
+      return advanceOf(status !== null, isReleased).run(params).changes === 1;
     },
-    insert(execution: NewExecution): boolean {
+    insert(execution, head, claim) {
       return (
-        insert.run({
-          id: execution.executionId,
-          namespace: execution.namespace,
-          name: execution.name,
-          version: execution.version,
-          definitionHash: execution.definitionHash,
-          status: execution.status,
-          parentId: execution.parentExecutionId ?? null,
-          createdAt: execution.createdAt,
-        }).changes === 1
+        insert.run(
+          execution.executionId,
+          execution.namespace,
+          execution.name,
+          execution.version,
+          execution.definitionHash,
+          execution.status,
+          execution.parentExecutionId ?? null,
+          execution.createdAt,
+          head.updatedAt,
+          head.seq,
+          claim?.owner ?? null,
+          claim === undefined ? 0 : 1,
+          claim?.expiresAt ?? null,
+        ).changes === 1
       );
     },
     get: db.prepare<[string], ExecutionRow>('SELECT * FROM executions WHERE id = ?'),
-    /** Moves the head after an append; a null status keeps the current one. */
-    setHead: db.prepare<{ id: string; seq: number; updatedAt: number; status: string | null }>(
-      'UPDATE executions SET seq = @seq, updated_at = @updatedAt, status = coalesce(@status, status) WHERE id = @id',
-    ),
+    setHead({ id, seq, updatedAt, status }) {
+      if (status === null) setHeads[0].run(seq, updatedAt, id);
+      else setHeads[1].run(seq, updatedAt, status, id);
+    },
     list(filter: ExecutionFilter): ExecutionRow[] {
       const params: Record<string, string | number> = { limit: filter.limit ?? 100 };
       const conditions: string[] = [];
