@@ -27,17 +27,19 @@ export interface ContextCell {
 export interface RunObserver {
   /** A strand began waiting until `wakeAt` (epoch ms), or for an event or child (`null`); call the result when done. */
   waitBegan(wakeAt: number | null): () => void;
-  /** A side effect began; call the result when it settled. */
-  workBegan(): () => void;
+  /** A side effect began; {@link workEnded} follows once it settled (a pair, not a returned closure: one per call). */
+  workBegan(): void;
+  workEnded(): void;
 }
 
-const UNOBSERVED: RunObserver = { waitBegan: () => () => undefined, workBegan: () => () => undefined };
+const UNOBSERVED: RunObserver = { waitBegan: () => () => undefined, workBegan: () => undefined, workEnded: () => undefined };
 
 /** One run of one execution: its definition, history door, ports and the state that spans tasks. */
 export class ExecutionRun {
   /** Visits per task reference: a retry or a jump back re-enters a task under a new visit number. */
   readonly #visits = new Map<string, number>();
-  readonly #redact: (text: string) => string;
+  /** Made on the first problem: most runs record none. */
+  #redact: ((text: string) => string) | undefined;
   /**
    * Signal mailbox positions consumed so far in this run (replayed or live): a signal goes to one wait only. Rebuilt by
    * replay, which consumes them again in the recorded order.
@@ -59,7 +61,6 @@ export class ExecutionRun {
     /** Re-run every recorded task (a rebuild that checks the whole history) even where the flags allow skipping. */
     isVerifying = false,
   ) {
-    this.#redact = secretRedactor(secrets);
     this.recordsCompletionDetails = replayFlags.includes(ReplayFlag.skipCompletedTasks);
     this.isSkippingCompleted = this.recordsCompletionDetails && !isVerifying;
   }
@@ -74,6 +75,7 @@ export class ExecutionRun {
    * on) are replaced by `***`, so histories keep secret names only.
    */
   redact(problem: Problem): Problem {
+    this.#redact ??= secretRedactor(this.secrets);
     const redacted = redactProblem(problem, this.#redact);
     return JSON.stringify(redacted) === JSON.stringify(problem) ? problem : redacted;
   }

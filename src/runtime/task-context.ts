@@ -44,6 +44,8 @@ export type TaskRunner = (task: Task, name: string, pointer: string, input: Json
 export class TaskContext {
   /** History slots used in this visit, shared by every view of it (see {@link withSignal}). */
   #slots = new Set<string>();
+  /** {@link site}, made once per view: its fields are readonly. */
+  #site: EvaluationSite | undefined;
 
   constructor(
     readonly run: ExecutionRun,
@@ -68,6 +70,8 @@ export class TaskContext {
 
   /** The same visit under another signal (a timeout's or a branch's), sharing its history slots. */
   withSignal(signal: AbortSignal): TaskContext {
+    // Under its own signal a view is this context: every field and the slots would be the same.
+    if (signal === this.signal) return this;
     const view = new TaskContext(
       this.run, this.name, this.task, this.ref, this.visitKey, this.visit, this.input, this.variables, signal,
       this.scope, this.startedAt, this.runList, this.runTask,
@@ -91,7 +95,8 @@ export class TaskContext {
   }
 
   get site(): EvaluationSite {
-    return { instance: this.ref.pointer, now: this.startedAt / 1000 };
+    this.#site ??= { instance: this.ref.pointer, now: this.startedAt / 1000 };
+    return this.#site;
   }
 
   /** Execution id + task reference + attempt: the same after a crash, new on a deliberate retry. */
@@ -103,16 +108,21 @@ export class TaskContext {
     return { signal, idempotencyKey: this.idempotencyKey };
   }
 
-  evaluate(source: string, data: Json = this.input, extra: ExpressionScope = {}): Json {
-    return this.run.ports.expressions.evaluate(source, data, { ...this.variables, ...extra }, this.site);
+  evaluate(source: string, data: Json = this.input, extra?: ExpressionScope): Json {
+    return this.run.ports.expressions.evaluate(source, data, this.#scopeWith(extra), this.site);
   }
 
-  evaluateCondition(source: string, data: Json = this.input, extra: ExpressionScope = {}): boolean {
-    return this.run.ports.expressions.evaluateCondition(source, data, { ...this.variables, ...extra }, this.site);
+  evaluateCondition(source: string, data: Json = this.input, extra?: ExpressionScope): boolean {
+    return this.run.ports.expressions.evaluateCondition(source, data, this.#scopeWith(extra), this.site);
   }
 
-  evaluateTemplate(template: unknown, data: Json = this.input, extra: ExpressionScope = {}): Json {
-    return this.run.ports.expressions.evaluateTemplate(template, data, { ...this.variables, ...extra }, this.site);
+  evaluateTemplate(template: unknown, data: Json = this.input, extra?: ExpressionScope): Json {
+    return this.run.ports.expressions.evaluateTemplate(template, data, this.#scopeWith(extra), this.site);
+  }
+
+  /** The variables plus `extra`; without extras, the variables themselves (expressions never write to a scope). */
+  #scopeWith(extra: ExpressionScope | undefined): ExpressionScope {
+    return extra === undefined ? this.variables : { ...this.variables, ...extra };
   }
 
   /** A history key inside this visit; each slot may be used once (a repeat is an engine bug, caught here). */
@@ -142,14 +152,15 @@ export class TaskContext {
         async () => {
           // The effect may act on any result recorded so far: none may still be lost to a crash when it runs.
           await recorder.resultsDurable();
-          const done = this.run.observer.workBegan();
+          const observer = this.run.observer;
+          observer.workBegan();
           try {
             return { key, effect, result: await produce(this.signal) };
           } catch (error) {
             thrown = error;
             throw error;
           } finally {
-            done();
+            observer.workEnded();
           }
         },
         this.signal,

@@ -87,6 +87,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   readonly #inboxWaiters = new Set<() => void>();
   readonly #childHost: ChildHost;
   readonly #basePorts: RuntimePorts;
+  /** The ports of `evaluate.mode: loose` definitions, made on first use. */
+  #loosePorts: RuntimePorts | undefined;
+  /** What every announcement goes through: made once, not per event. */
+  readonly #announcer: Parameters<typeof announceEvent>[0];
 
   constructor(deps: ExecutionEngineDeps) {
     super();
@@ -114,6 +118,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         run: (request) => runChild(this.#childHost, request),
       },
     };
+    this.#announcer = { emitter: this, lifecycleBus: deps.lifecycleBus, newId: () => this.#deps.random.uuid() };
     this.#scheduleHost = {
       store: deps.store,
       expressions: deps.expressions.strict,
@@ -558,7 +563,9 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   /** The ports of a definition's runs: all alike but for `evaluate.mode: loose`, which picks the loose jq evaluation. */
   #ports(definition: Definition): RuntimePorts {
     const mode = (definition.document as { evaluate?: { mode?: string } }).evaluate?.mode;
-    return { ...this.#basePorts, expressions: mode === 'loose' ? this.#deps.expressions.loose : this.#deps.expressions.strict };
+    if (mode !== 'loose') return this.#basePorts;
+    this.#loosePorts ??= { ...this.#basePorts, expressions: this.#deps.expressions.loose };
+    return this.#loosePorts;
   }
 
   async #existing(executionId: string, definition: Definition, input: Json): Promise<ExecutionHandle> {
@@ -590,6 +597,6 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   }
 
   #announce(event: AnyHistoryEvent, execution: HistoryEvent<'WorkflowStarted'>['data'], visits: TaskVisits): void {
-    announceEvent({ emitter: this, lifecycleBus: this.#deps.lifecycleBus, newId: () => this.#deps.random.uuid() }, event, execution, visits);
+    announceEvent(this.#announcer, event, execution, visits);
   }
 }

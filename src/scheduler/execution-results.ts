@@ -23,8 +23,9 @@ export class ExecutionResults {
   of(executionId: string): Promise<ExecutionResult> {
     let entry = this.#pending.get(executionId);
     if (entry === undefined) {
-      let resolve: (result: ExecutionResult) => void = () => undefined;
-      let reject: (error: Error) => void = () => undefined;
+      // The executor runs synchronously, so both are set before they are read.
+      let resolve!: (result: ExecutionResult) => void;
+      let reject!: (error: Error) => void;
       const promise = new Promise<ExecutionResult>((onResolve, onReject) => {
         resolve = onResolve;
         reject = onReject;

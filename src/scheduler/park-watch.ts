@@ -6,7 +6,7 @@ import type { RunObserver } from '../runtime/execution-run.js';
  * waits on a durable timer due at least `parkAfterMs` ahead, or has waited on an event or a child for that long,
  * and no side effect is in flight. The run resumes by replay when due.
  */
-export class ParkWatch {
+export class ParkWatch implements RunObserver {
   /** Waits in progress: their wake instant, or null for an event or a child. */
   readonly #waits = new Map<symbol, number | null>();
   #effects = 0;
@@ -25,29 +25,33 @@ export class ParkWatch {
     return this.#parkedUntil ?? null;
   }
 
-  /** What the interpreter reports its waits and side effects to. */
-  readonly observer: RunObserver = {
-    waitBegan: (wakeAt) => {
-      const id = Symbol('wait');
-      this.#waits.set(id, wakeAt);
-      // A wait on an event or a child has no due time: park only after it stayed still for parkAfterMs.
-      if (wakeAt !== null) setImmediate(() => this.#check());
-      else if (Number.isFinite(this.#options.parkAfterMs)) {
-        setTimeout(() => {
-          if (this.#waits.has(id)) this.#check();
-        }, this.#options.parkAfterMs).unref();
-      }
-      return () => {
-        this.#waits.delete(id);
-      };
-    },
-    workBegan: () => {
-      this.#effects += 1;
-      return () => {
-        this.#effects -= 1;
-      };
-    },
-  };
+  /** What the interpreter reports its waits and side effects to: the watch itself (no closures per run). */
+  get observer(): RunObserver {
+    return this;
+  }
+
+  waitBegan(wakeAt: number | null): () => void {
+    const id = Symbol('wait');
+    this.#waits.set(id, wakeAt);
+    // A wait on an event or a child has no due time: park only after it stayed still for parkAfterMs.
+    if (wakeAt !== null) setImmediate(() => this.#check());
+    else if (Number.isFinite(this.#options.parkAfterMs)) {
+      setTimeout(() => {
+        if (this.#waits.has(id)) this.#check();
+      }, this.#options.parkAfterMs).unref();
+    }
+    return () => {
+      this.#waits.delete(id);
+    };
+  }
+
+  workBegan(): void {
+    this.#effects += 1;
+  }
+
+  workEnded(): void {
+    this.#effects -= 1;
+  }
 
   #check(): void {
     if (this.#waits.size === 0) return;

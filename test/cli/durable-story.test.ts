@@ -22,7 +22,7 @@ interface HistoryEntry {
   data: Record<string, unknown>;
 }
 
-describe('itonami start, worker, status, history, state, verify', { timeout: 90_000 }, () => {
+describe('itonami start, worker, status, history, state, verify', { timeout: 240_000 }, () => {
   let workspace: Awaited<ReturnType<typeof openWorkspace>>;
   before(async () => {
     workspace = await openWorkspace();

@@ -10,7 +10,7 @@ import { explain, openWorkspace, problemOnStderr, runCli, singleJsonLine } from 
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-describe('itonami deploy, start, list, cancel, suspend, resume', { concurrency: 3, timeout: 90_000 }, () => {
+describe('itonami deploy, start, list, cancel, suspend, resume', { concurrency: 3, timeout: 240_000 }, () => {
   let workspace: Awaited<ReturnType<typeof openWorkspace>>;
   before(async () => {
     workspace = await openWorkspace();

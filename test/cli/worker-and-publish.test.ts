@@ -10,7 +10,7 @@ import { exitWithin, explain, openWorkspace, runCli, singleJsonLine, startCli } 
 /** A stopped worker parks within this; a hang fails here, not at the suite's timeout. */
 const EXIT_DEADLINE_MS = 15_000;
 
-describe('itonami worker and publish', { concurrency: 3, timeout: 90_000 }, () => {
+describe('itonami worker and publish', { concurrency: 3, timeout: 240_000 }, () => {
   let workspace: Awaited<ReturnType<typeof openWorkspace>>;
   before(async () => {
     workspace = await openWorkspace();
