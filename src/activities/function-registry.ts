@@ -46,7 +46,10 @@ export function createFunctionRegistry(functions: Readonly<Record<string, Functi
       const run = runs.get(request.name);
       if (run === undefined) return undefined;
       const { signal, idempotencyKey, executionId, taskReference, attempt, heartbeat, lastHeartbeat } = request;
-      const context = { signal, idempotencyKey, executionId, taskReference, attempt, heartbeat, ...(lastHeartbeat === undefined ? {} : { lastHeartbeat }) };
+      const context =
+        lastHeartbeat === undefined
+          ? { signal, idempotencyKey, executionId, taskReference, attempt, heartbeat }
+          : { signal, idempotencyKey, executionId, taskReference, attempt, heartbeat, lastHeartbeat };
       // A function that throws synchronously fails its call like one that rejects.
       return Promise.resolve().then(() => run(request.input, context));
     },

@@ -60,6 +60,8 @@ export interface ExpressionsOptions {
 }
 
 const DEFAULT_CACHE_SIZE = 4096;
+/** What {@link createExpressions}' `literalLeaf` says of a value that must be walked (or rejected). */
+const NOT_LITERAL: unique symbol = Symbol('not a literal leaf');
 type CacheEntry = { ok: true; compiled: CompiledJq } | { ok: false; error: JqCompileError };
 
 /** Builds the expression layer of one engine: its compile cache lives here, never at module level. */
@@ -136,6 +138,25 @@ export function createExpressions(jq: JqEngine, options: ExpressionsOptions = {}
     }
   }
 
+  /**
+   * A leaf that stays as it is — null, a boolean, a finite number, a string this mode does not evaluate — or
+   * NOT_LITERAL. Most of a `with` or `set` is such leaves: they need no path (paths only name failures) and no walk.
+   */
+  function literalLeaf(value: unknown): Json | typeof NOT_LITERAL {
+    switch (typeof value) {
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) ? value : NOT_LITERAL;
+      case 'string':
+        return mode === 'strict' && !isRuntimeExpression(value) ? value : NOT_LITERAL;
+      case 'object':
+        return value === null ? null : NOT_LITERAL;
+      default:
+        return NOT_LITERAL;
+    }
+  }
+
   function walk(value: unknown, input: Json, scope: ExpressionScope, at: EvaluationSite, path: string): Json {
     switch (typeof value) {
       case 'string':
@@ -151,7 +172,9 @@ export function createExpressions(jq: JqEngine, options: ExpressionsOptions = {}
           const items: Json[] = [];
           // An index loop, not `map`: `map` skips the holes of a sparse array, which are not JSON.
           for (let index = 0; index < value.length; index += 1) {
-            items.push(walk(value[index], input, scope, at, `${path}/${index}`));
+            const item: unknown = value[index];
+            const literal = literalLeaf(item);
+            items.push(literal !== NOT_LITERAL ? literal : walk(item, input, scope, at, `${path}/${index}`));
           }
           return items;
         }
@@ -160,10 +183,15 @@ export function createExpressions(jq: JqEngine, options: ExpressionsOptions = {}
           throw templateProblem(`expected a JSON value, found ${describe(value)}`, at, path);
         }
         const result: Record<string, Json> = {};
-        for (const [key, item] of Object.entries(value)) {
-          const evaluated = walk(item, input, scope, at, `${path}/${escapePointer(key)}`);
-          // defineProperty: a `__proto__` key from JSON is data, and plain assignment would set the prototype.
-          Object.defineProperty(result, key, dataProperty(evaluated));
+        const members = value as Record<string, unknown>;
+        for (const key of Object.keys(members)) {
+          const item = members[key];
+          const literal = literalLeaf(item);
+          const evaluated = literal !== NOT_LITERAL ? literal : walk(item, input, scope, at, `${path}/${escapePointer(key)}`);
+          // defineProperty: a `__proto__` key from JSON is data, and plain assignment would set the prototype. Any
+          // other key of a fresh object is assigned as an own, enumerable, writable data property either way.
+          if (key === '__proto__') Object.defineProperty(result, key, dataProperty(evaluated));
+          else result[key] = evaluated;
         }
         return result;
       }

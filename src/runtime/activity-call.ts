@@ -18,7 +18,7 @@ import type { ActivityOptions } from '../activities/activity-options.js';
 import { type Json, type JsonObject, findNonJson, isJsonObject } from '../model/json.js';
 import { type Problem, ProblemError, problem } from '../model/problems.js';
 import { CARRIED_SLOT } from '../history/replay-checkpoint.js';
-import { withAttemptDeadlines } from './activity-deadlines.js';
+import { type AttemptDeadlines, withAttemptDeadlines } from './activity-deadlines.js';
 import { durationMs } from './durations.js';
 import { type ResolvedRetryPolicy, asRetryDecision, resolveRetryPolicy, retryDelayMs } from './retry.js';
 import type { TaskContext } from './task-context.js';
@@ -99,12 +99,13 @@ async function runAttempt(ctx: TaskContext, request: AttemptRequest): Promise<Js
   const slot = k === 1 ? 'call' : `call/attempt/${k}`;
   const idempotencyKey = k === 1 ? ctx.idempotencyKey : `${ctx.idempotencyKey}:attempt/${k}`;
   const effects = ctx.run.ports.effects;
-  const deadlines = {
+  const deadlines: AttemptDeadlines = {
     slot: `${slot}/deadline`,
-    label: `activity '${name}' (attempt ${attempt})`,
+    activity: name,
+    attempt,
     from: request.startedAt,
-    ...(options.attemptTimeoutMs === undefined ? {} : { timeoutMs: options.attemptTimeoutMs }),
-    ...(options.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs: options.heartbeatTimeoutMs }),
+    timeoutMs: options.attemptTimeoutMs,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs,
   };
   return withAttemptDeadlines(ctx, deadlines, (signal, beat) =>
     ctx.withSignal(signal).effect(slot, 'function', async (effectSignal) => {
@@ -165,7 +166,8 @@ async function activityOutcome(ctx: TaskContext, name: string, called: Promise<J
 }
 
 async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  let onAbort: () => void = () => undefined;
+  // The executor runs synchronously: set before it is used.
+  let onAbort!: () => void;
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(signal.reason as Error);
   });
@@ -236,8 +238,11 @@ async function recordVisit(ctx: TaskContext, lastAttempt: number, lastHeartbeat:
   await ctx.decide(slot, () => ({ lastAttempt, ...(lastHeartbeat === undefined ? {} : { lastHeartbeat }) }));
 }
 
+/** A plain registered function's options: none (shared, and never written to). */
+const NO_OPTIONS: ResolvedActivityOptions = Object.freeze({});
+
 function resolveActivityOptions(ctx: TaskContext, options: ActivityOptions | undefined): ResolvedActivityOptions {
-  if (options === undefined) return {};
+  if (options === undefined) return NO_OPTIONS;
   const retry = options.retry === undefined ? undefined : resolveRetryPolicy(ctx, options.retry);
   const limits = [options.timeout === undefined ? undefined : durationMs(options.timeout), retry?.attemptTimeoutMs].filter((ms) => ms !== undefined);
   return {

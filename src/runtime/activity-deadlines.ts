@@ -7,16 +7,17 @@ import type { TaskContext } from './task-context.js';
 export interface AttemptDeadlines {
   /** History slot of the decision, e.g. `call/deadline` or `call/attempt/2/deadline`. */
   readonly slot: string;
-  /** How the problem names what ran late: `activity 'charge' (attempt 2)`. */
-  readonly label: string;
+  /** The activity and attempt number, as the problem names what ran late: `activity 'charge' (attempt 2)`. */
+  readonly activity: string;
+  readonly attempt: number;
   /** The attempt's limit, counted from `from` (its recorded start), so a restart never lengthens it. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   readonly from: number;
   /**
    * Longest silence between heartbeats, counted from the attempt's live start and then from each heartbeat. A
    * restart counts afresh: heartbeats are liveness of this process, not history.
    */
-  readonly heartbeatTimeoutMs?: number;
+  readonly heartbeatTimeoutMs?: number | undefined;
 }
 
 /**
@@ -51,6 +52,7 @@ export async function withAttemptDeadlines<T>(
     abort(fired);
   } else if (deadlines.timeoutMs !== undefined || deadlines.heartbeatTimeoutMs !== undefined) {
     const { timeoutMs, heartbeatTimeoutMs } = deadlines;
+    const label = `activity '${deadlines.activity}' (attempt ${deadlines.attempt})`;
     const endsAt = timeoutMs === undefined ? Number.POSITIVE_INFINITY : deadlines.from + timeoutMs;
     const wait = AbortSignal.any([stopWatching.signal, ctx.signal]);
     watcher = (async () => {
@@ -61,9 +63,9 @@ export async function withAttemptDeadlines<T>(
         // A heartbeat during the sleep moved the silence deadline: sleep again until the new one.
         const detail =
           now >= endsAt
-            ? `${deadlines.label} did not finish within ${timeoutMs} ms`
+            ? `${label} did not finish within ${timeoutMs} ms`
             : heartbeatTimeoutMs !== undefined && now >= lastBeatAt + heartbeatTimeoutMs
-              ? `${deadlines.label} sent no heartbeat for ${heartbeatTimeoutMs} ms (its heartbeatTimeout)`
+              ? `${label} sent no heartbeat for ${heartbeatTimeoutMs} ms (its heartbeatTimeout)`
               : undefined;
         if (detail === undefined) continue;
         const decided = await ctx.decide(deadlines.slot, () => problem('timeout', { detail, instance: ctx.pointer }) as Json);

@@ -1,7 +1,7 @@
 import { isEngineFailure } from '../history/errors.js';
 import type { Json, JsonObject } from '../model/json.js';
 import { ProblemError, problem, problemOf } from '../model/problems.js';
-import { childPointer, taskRefKey, type TaskRef } from '../model/task-ref.js';
+import { childPointer, pointerSegment, taskRefKey, type TaskRef } from '../model/task-ref.js';
 import { type Task, type TaskBase, type TaskList, taskKindOf } from '../model/workflow.js';
 import { CancelledError, isAbortOf } from './cancellation.js';
 import { type ContextCell, type ExecutionRun, timeArgument } from './execution-run.js';
@@ -60,11 +60,10 @@ export async function runWorkflow(run: ExecutionRun, input: Json, signal: AbortS
     const outcome = await withTimeout(root, timeoutMs, (timeoutSignal) =>
       runTaskList(document.do, transformed, { run, pointer: '/do', indexes: [], variables: {}, signal: timeoutSignal, context }),
     );
-    const outputScope = { ...workflowScope, context: context.value };
     const output =
       document.output?.as === undefined
         ? outcome.output
-        : run.ports.expressions.evaluateTransform(document.output.as, outcome.output, outputScope, { instance: '/output/as', now: startedAt / 1000 });
+        : run.ports.expressions.evaluateTransform(document.output.as, outcome.output, { ...workflowScope, context: context.value }, { instance: '/output/as', now: startedAt / 1000 });
     await checkSchema(root, document.output?.schema, output, 'output', '/output');
     await run.recorder.derive('WorkflowCompleted', { key: `${ROOT_KEY}:completed`, output });
     return { status: 'completed', output };
@@ -86,12 +85,16 @@ export async function runWorkflow(run: ExecutionRun, input: Json, signal: AbortS
  * task, `exit` leaves this list, `end` ends the workflow, a name jumps to that sibling and goes on from there.
  */
 export async function runTaskList(list: TaskList, input: Json, scope: ListScope): Promise<ListOutcome> {
-  const names = list.map((item) => taskItem(item, scope.pointer)[0]);
+  const names = list.map((item) => taskName(item, scope.pointer));
   let data = input;
   let index = 0;
   while (index < list.length) {
-    const [name, task] = taskItem(list[index], scope.pointer);
-    const outcome = await runTask(task, name, childPointer(scope.pointer, index, name), data, scope);
+    const item = list[index];
+    // A hole of a sparse list was skipped by `map`: it fails here, as an item that is no task.
+    const name = names[index] ?? taskName(item, scope.pointer);
+    const task = (item as Record<string, Task>)[name] as Task;
+    // childPointer(scope.pointer, index, name), without its arrays: an index needs no escaping.
+    const outcome = await runTask(task, name, `${scope.pointer}/${index}/${pointerSegment(name)}`, data, scope);
     data = outcome.output;
     if (outcome.isEnded === true) return { output: data, isEnded: true };
     const then = outcome.isSkipped === true ? 'continue' : (outcome.then ?? (task as TaskBase).then ?? 'continue');
@@ -111,13 +114,13 @@ export async function runTaskList(list: TaskList, input: Json, scope: ListScope)
   return { output: data, isEnded: false };
 }
 
-function taskItem(item: TaskList[number] | undefined, pointer: string): [string, Task] {
-  const entries = item === undefined ? [] : Object.entries(item);
-  const first = entries[0];
-  if (entries.length !== 1 || first === undefined) {
+function taskName(item: TaskList[number] | undefined, pointer: string): string {
+  const keys = item === undefined ? [] : Object.keys(item);
+  const name = keys[0];
+  if (keys.length !== 1 || name === undefined) {
     throw new ProblemError(problem('configuration', { detail: 'a task list item must hold exactly one named task', instance: pointer }));
   }
-  return first;
+  return name;
 }
 
 /**
@@ -131,13 +134,15 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
   const refKey = taskRefKey(ref);
   const visit = run.nextVisit(refKey);
   const visitKey = `${refKey}#${visit}`;
-  if (run.isSkippingCompleted) {
+  const startedKey = `${visitKey}:started`;
+  // A visit whose start is not recorded has nothing to replay (the usual case of a live run: no lookups).
+  const isStartRecorded = run.recorder.has(startedKey);
+  if (isStartRecorded && run.isSkippingCompleted) {
     const recorded = replayRecordedVisit(scope, pointer, visitKey);
     if (recorded !== undefined) return recorded;
   }
-  const startedKey = `${visitKey}:started`;
   // Recorded steps replay even under an aborted scope; only new work stops (as it did the first time).
-  if (!run.recorder.has(startedKey)) scope.signal.throwIfAborted();
+  if (!isStartRecorded) scope.signal.throwIfAborted();
   const started = await run.recorder.derive('TaskStarted', {
     key: startedKey,
     reference: pointer,
@@ -152,7 +157,11 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
     input: rawInput,
     startedAt: timeArgument(started.at),
   };
-  const variables = {
+  const t = task as TaskBase;
+  // `$input` is bound only once `input.from` ran: `if` and the input schema see the variables without it. A task
+  // with neither (the usual one) gets its context with `$input` at once instead of a second copy of the variables.
+  const hasInputStage = t.if !== undefined || t.input !== undefined;
+  const variables: Record<string, Json> = {
     ...scope.variables,
     context: scope.context.value,
     secrets: run.secrets,
@@ -160,17 +169,18 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
     workflow: run.workflowArgument,
     runtime: run.ports.runtimeInfo,
   };
+  if (!hasInputStage) variables['input'] = rawInput;
   const base = new TaskContext(run, name, task, ref, visitKey, visit, rawInput, variables, scope.signal, scope, started.at, runTaskList, runTask);
   const kind = taskKindOf(task);
   try {
-    const t = task as TaskBase;
     if (t.if !== undefined && !base.evaluateCondition(t.if, rawInput)) {
       await run.recorder.derive('TaskSkipped', { key: `${visitKey}:skipped` });
       return { output: rawInput, isSkipped: true };
     }
     await checkSchema(base, t.input?.schema, rawInput, 'input');
     const input = t.input?.from === undefined ? rawInput : run.ports.expressions.evaluateTransform(t.input.from, rawInput, variables, base.site);
-    const ctx = base.withVariables({}, input);
+    // The same as `base.withVariables({}, input)` when there was no input stage: `$input` is already bound.
+    const ctx = hasInputStage ? base.withVariables({}, input) : base;
     if (kind === undefined) {
       throw new ProblemError(problem('configuration', { detail: `task '${name}' has no known task kind`, instance: pointer }));
     }
@@ -189,8 +199,14 @@ export async function runTask(task: Task, name: string, pointer: string, rawInpu
       scope.context.value = exported;
       contextWritten = exported;
     }
-    const details = run.recordsCompletionDetails ? completionDetails(outcome, contextWritten === undefined ? {} : { written: contextWritten }) : {};
-    await run.recorder.derive('TaskCompleted', { key: `${visitKey}:completed`, output, ...details });
+    const completedKey = `${visitKey}:completed`;
+    const isPlain = !run.recordsCompletionDetails || (outcome.then === undefined && outcome.isEnded !== true && contextWritten === undefined);
+    await run.recorder.derive(
+      'TaskCompleted',
+      isPlain
+        ? { key: completedKey, output }
+        : { key: completedKey, output, ...completionDetails(outcome, contextWritten === undefined ? {} : { written: contextWritten }) },
+    );
     return { ...outcome, output };
   } catch (error) {
     if (isEngineFailure(error)) throw error;

@@ -21,6 +21,11 @@ export class DefinitionRegistry {
     this.#definitions.set(definition.hash, definition);
   }
 
+  /** Whether {@link persist} would do nothing: this very object is registered and its hash stored. */
+  isPersisted(definition: Definition): boolean {
+    return this.#definitions.get(definition.hash) === definition && this.#persisted.has(definition.hash);
+  }
+
   /** Registers and stores a definition by hash so any process on the store can start it or call it. */
   async persist(definition: Definition): Promise<void> {
     this.register(definition);

@@ -176,8 +176,24 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   }
 
   async start(definition: Definition, options: StartOptions = {}, parent?: { executionId: string; key: string }): Promise<ExecutionHandle> {
+    const started = await this.#begin(definition, options, parent);
+    if (started.result === undefined) return started.handle;
+    const { result } = started;
+    return { executionId: started.handle.executionId, result: () => result };
+  }
+
+  /**
+   * Starts an execution: its handle, and its result promise when this engine runs it now (`run` awaits that at
+   * once, without a handle around it).
+   */
+  async #begin(
+    definition: Definition,
+    options: StartOptions,
+    parent: { executionId: string; key: string } | undefined,
+  ): Promise<{ handle: ExecutionHandle; result?: never } | { handle: { executionId: string }; result: Promise<ExecutionResult> }> {
     if (this.#closing.signal.aborted) throw new Error('the engine is closed; create a new one');
-    await this.#definitions.persist(definition);
+    // Stored once per definition object: later starts skip the store (and a turn of the event loop).
+    if (!this.#definitions.isPersisted(definition)) await this.#definitions.persist(definition);
     const input = options.input ?? {};
     const executionId = options.executionId ?? this.#deps.random.uuid();
     const at = this.#deps.clock.now();
@@ -191,27 +207,30 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         isRun ? { owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: at } : undefined,
       );
     } catch (error) {
-      if (error instanceof ExecutionExistsError) return this.#existing(executionId, definition, input);
+      if (error instanceof ExecutionExistsError) return { handle: await this.#existing(executionId, definition, input) };
       throw error;
     }
     if (!isRun) {
       return {
-        executionId,
-        result: () => {
-          const result = this.#results.of(executionId);
-          if (!this.#active.has(executionId)) this.#loops.track(executionId, 0);
-          return result;
+        handle: {
+          executionId,
+          result: () => {
+            const result = this.#results.of(executionId);
+            if (!this.#active.has(executionId)) this.#loops.track(executionId, 0);
+            return result;
+          },
         },
       };
     }
     const result = this.#results.of(executionId);
     if (claim === undefined) throw new Error(`execution ${executionId} was claimed by another process as it started`);
-    this.#launch(claim, definition, [started], { ...(options.signal === undefined ? {} : { signal: options.signal }) });
-    return { executionId, result: () => result };
+    this.#launch(claim, definition, [started], options.signal === undefined ? {} : { signal: options.signal });
+    return { handle: { executionId }, result };
   }
 
   async run(definition: Definition, options: StartOptions = {}): Promise<ExecutionResult> {
-    return (await this.start(definition, options)).result();
+    const started = await this.#begin(definition, options, undefined);
+    return started.result ?? started.handle.result();
   }
 
   /**
@@ -479,13 +498,19 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       },
     });
     const controller = new AbortController();
-    const onAbort = () => {
-      // The caller's run left memory (a parent parking): this execution goes on by itself.
-      if (signal?.reason instanceof RunStoppedError) return;
-      controller.abort(new CancelledError(signal?.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted === true) onAbort();
+    // Only a caller's signal needs a listener (most starts pass none).
+    const onAbort =
+      signal === undefined
+        ? undefined
+        : () => {
+            // The caller's run left memory (a parent parking): this execution goes on by itself.
+            if (signal.reason instanceof RunStoppedError) return;
+            controller.abort(new CancelledError(signal.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
+          };
+    if (signal !== undefined && onAbort !== undefined) {
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+    }
     const cancel = history.find((event) => event.type === 'CancelRequested');
     if (cancel !== undefined) controller.abort(new CancelledError(cancel.data.reason));
     const watch = new ParkWatch({
@@ -536,7 +561,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
         return { kind: 'parked', wakeAt };
       } finally {
         clearInterval(renewal);
-        signal?.removeEventListener('abort', onAbort);
+        if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
         this.#active.delete(executionId);
         this.#loops.wake();
       }
