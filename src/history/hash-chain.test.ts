@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { assertCompleted, openHarness } from '../../test/support/engine-harness.js';
 import type { Json } from '../model/json.js';
 import { historyReplayFlags } from './recorder.js';
-import { GENESIS_HASH, eventHash, hashRuleOf, storedTextHash } from './hash-chain.js';
+import { GENESIS_HASH, chainedEvent, eventHash, hashRuleOf, storedTextHash } from './hash-chain.js';
 import { ReplayFlag } from './replay-flags.js';
 
 const event = { seq: 2, type: 'TaskCompleted', at: 1_700_000_000_000, data: { key: '/do/0/a#0:completed', output: { b: 1, a: [1, 'x'] } } as Json };
@@ -77,4 +77,18 @@ test('hash chain: every event of a recorded execution hashes to its stored hash 
   }
   const state = await h.engine.getExecution(result.executionId);
   assert.equal(state?.hash, previous, 'the execution state carries the head hash');
+});
+
+test('hash chain: chainedEvent fixes seq and hash after its predecessor, and its row stores the text the hash covers', () => {
+  const data = { key: '/do/0/a#0:completed', output: { b: 1, a: [2, '3'] } };
+  for (const rule of ['stored-text', 'jcs'] as const) {
+    const first = chainedEvent(undefined, 'TaskCompleted', 7, data, rule);
+    const second = chainedEvent(first.event, 'TaskCompleted', 8, data, rule);
+    assert.equal(first.event.seq, 1);
+    assert.equal(second.event.seq, 2);
+    assert.equal(first.event.hash, eventHash(GENESIS_HASH, { ...first.event, data: data }, rule));
+    assert.equal(second.event.hash, eventHash(first.event.hash, { ...second.event, data: data }, rule));
+    assert.deepEqual(second.row, { seq: 2, type: 'TaskCompleted', at: 8, data: JSON.stringify(data), hash: second.event.hash });
+    assert.equal(second.event.data, data, 'the event keeps the payload object it was given');
+  }
 });

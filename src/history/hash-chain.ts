@@ -1,9 +1,9 @@
 import { createHash, hash } from 'node:crypto';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Json } from '../model/json.js';
+import type { EventRow } from '../store/store.js';
 import type { EventDataMap, EventType, HistoryEvent } from './events.js';
 import { ReplayFlag } from './replay-flags.js';
-import { storedTextOf } from './serialization.js';
 
 /** The hash before the first event of every history. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -25,7 +25,11 @@ export function hashRuleOf(replayFlags: readonly number[]): HashRule {
  * hash after it; `stored-text` also sees edits JCS cannot (reordered keys, whitespace).
  */
 export function eventHash(prevHash: string, event: { seq: number; type: string; at: number; data: Json }, rule: HashRule = 'jcs'): string {
-  if (rule === 'stored-text') return storedTextHash(prevHash, { seq: event.seq, type: event.type, at: event.at, dataText: storedTextOf(event.data) });
+  if (rule === 'stored-text') return storedTextHash(prevHash, { seq: event.seq, type: event.type, at: event.at, dataText: JSON.stringify(event.data) });
+  return jcsHash(prevHash, event);
+}
+
+function jcsHash(prevHash: string, event: { seq: number; type: string; at: number; data: Json }): string {
   return createHash('sha256')
     .update(prevHash)
     .update(canonicalJson({ seq: event.seq, type: event.type, at: event.at, data: event.data }))
@@ -38,15 +42,24 @@ export function storedTextHash(prevHash: string, row: { seq: number; type: strin
   return hash('sha256', `${prevHash}\n${row.seq}\n${row.type}\n${row.at}\n${row.dataText}`, 'hex');
 }
 
-/** The event that follows `previous` in a history (none: the first one), its seq and hash fixed. */
+/** A new event fixed in its chain, and the row that stores it: the hash and the row share one payload text. */
+export interface ChainedEvent<T extends EventType = EventType> {
+  readonly event: HistoryEvent<T>;
+  readonly row: EventRow;
+}
+
+/** The event that follows `previous` in a history (none: the first one), its seq and hash fixed, with its row. */
 export function chainedEvent<T extends EventType>(
   previous: { readonly seq: number; readonly hash: string } | undefined,
   type: T,
   at: number,
   data: EventDataMap[T],
   rule: HashRule,
-): HistoryEvent<T> {
+): ChainedEvent<T> {
   const seq = (previous?.seq ?? 0) + 1;
-  const hash = eventHash(previous?.hash ?? GENESIS_HASH, { seq, type, at, data: data as unknown as Json }, rule);
-  return { seq, type, at, data, hash };
+  const prevHash = previous?.hash ?? GENESIS_HASH;
+  // The stored text: `JSON.stringify`, original key order (history payloads are never changed once made).
+  const dataText = JSON.stringify(data);
+  const hash = rule === 'stored-text' ? storedTextHash(prevHash, { seq, type, at, dataText }) : jcsHash(prevHash, { seq, type, at, data: data as unknown as Json });
+  return { event: { seq, type, at, data, hash }, row: { seq, type, at, data: dataText, hash } };
 }

@@ -6,9 +6,10 @@ import { type AnyHistoryEvent, type EventDataMap, type EventType, type HistoryEv
 import { GENESIS_HASH, type HashRule, chainedEvent, hashRuleOf } from './hash-chain.js';
 import { type ReplayCheckpoint, firstIndexAfter } from './replay-checkpoint.js';
 import { eventDataJson } from './serialization.js';
+import type { EventRow } from '../store/store.js';
 
 /** Writes new events durably, after the head it was last given; the store refuses anything else. */
-export type HistorySink = (events: readonly HistoryEvent[], status: Phase | undefined) => Promise<void>;
+export type HistorySink = (events: readonly HistoryEvent[], status: Phase | undefined, rows: readonly EventRow[]) => Promise<void>;
 
 export interface RecorderOptions {
   readonly executionId: string;
@@ -64,6 +65,8 @@ export class Recorder {
    * go to the store as one append, not one each.
    */
   #unsent: AnyHistoryEvent[] = [];
+  /** The stored rows of `#unsent`, made with their hashes. */
+  #unsentRows: EventRow[] = [];
   #unsentStatus: Phase | undefined;
   #isResultUnsent = false;
   #isSendScheduled = false;
@@ -280,10 +283,12 @@ export class Recorder {
     if (this.#sink === undefined) throw new HistoryExhaustedError({ executionId: this.executionId, key });
     if (this.#failure !== undefined) throw this.#failure;
     // Sequence and hash are fixed now, synchronously, so the order of appends is the order of calls.
-    const event = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data, this.#hashRule) as AnyHistoryEvent;
+    const chained = chainedEvent({ seq: this.#headSeq, hash: this.#headHash }, type, this.#now(), data, this.#hashRule);
+    const event = chained.event as AnyHistoryEvent;
     this.#headSeq = event.seq;
     this.#headHash = event.hash;
     this.#unsent.push(event);
+    this.#unsentRows.push(chained.row);
     this.#unsentStatus = options.status ?? statusAfter(type) ?? this.#unsentStatus;
     if (options.isResult) this.#isResultUnsent = true;
     const keyed = (data as { key?: string }).key;
@@ -306,17 +311,19 @@ export class Recorder {
   /** Hands the unsent events to the sink as one append, in order after every earlier one. */
   #send(): void {
     const events = this.#unsent;
+    const rows = this.#unsentRows;
     const first = events[0];
     const sink = this.#sink;
     if (first === undefined || sink === undefined) return;
     const status = this.#unsentStatus;
     const isResult = this.#isResultUnsent;
     this.#unsent = [];
+    this.#unsentRows = [];
     this.#unsentStatus = undefined;
     this.#isResultUnsent = false;
     let written: Promise<void>;
     try {
-      written = sink(events, status);
+      written = sink(events, status, rows);
     } catch (error) {
       written = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

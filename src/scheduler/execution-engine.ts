@@ -8,7 +8,7 @@ import { chainedEvent, hashRuleOf } from '../history/hash-chain.js';
 import { Recorder, historyReplayFlags } from '../history/recorder.js';
 import type { ReplayCheckpoint } from '../history/replay-checkpoint.js';
 import { ReplayFlag } from '../history/replay-flags.js';
-import { fromEventRow, toEventRow } from '../history/serialization.js';
+import { fromEventRow } from '../history/serialization.js';
 import type { CloudEvent } from '../model/cloud-event.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { Json } from '../model/json.js';
@@ -203,7 +203,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     try {
       claim = await this.#deps.store.createExecution(
         execution,
-        [toEventRow(started)],
+        [started.row],
         isRun ? { owner: this.#deps.owner, leaseMs: this.#deps.leaseMs, now: at } : undefined,
       );
     } catch (error) {
@@ -224,7 +224,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     }
     const result = this.#results.of(executionId);
     if (claim === undefined) throw new Error(`execution ${executionId} was claimed by another process as it started`);
-    this.#launch(claim, definition, [started], options.signal === undefined ? {} : { signal: options.signal });
+    this.#launch(claim, definition, [started.event], options.signal === undefined ? {} : { signal: options.signal });
     return { handle: { executionId }, result };
   }
 
@@ -460,8 +460,10 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     data: HistoryEvent<T>['data'],
     status: 'running' | 'suspended' = 'running',
   ): Promise<AnyHistoryEvent[]> {
-    const event = chainedEvent(history.at(-1), type, this.#deps.clock.now(), data, hashRuleOf(historyReplayFlags(history))) as AnyHistoryEvent;
-    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: event.seq - 1, events: [toEventRow(event)], claim, status });
+    const chained = chainedEvent(history.at(-1), type, this.#deps.clock.now(), data, hashRuleOf(historyReplayFlags(history)));
+    const event = chained.event as AnyHistoryEvent;
+    const row = chained.row;
+    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: event.seq - 1, events: [row], claim, status });
     this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new TaskVisits(history));
     return [...history, event];
   }
@@ -484,12 +486,12 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       ...(checkpoint === undefined ? {} : { checkpoint }),
       now: () => this.#deps.clock.now(),
       sendLater: setImmediate,
-      sink: async (events, status) => {
+      sink: async (events, status, rows) => {
         const firstEvent = events[0];
         if (firstEvent === undefined) return;
         // The run's last event gives the claim up in the same transaction.
         const release = status !== undefined && isTerminal(status);
-        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: events.map(toEventRow), claim, release, ...(status === undefined ? {} : { status }) });
+        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: rows, claim, release, ...(status === undefined ? {} : { status }) });
         const last = events.at(-1) ?? firstEvent;
         checkpoint = await this.#replayPoints.afterAppend(executionId, { fromSeq: firstEvent.seq, toSeq: last.seq }, { isCheckpointed, checkpoint });
       },

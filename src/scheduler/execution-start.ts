@@ -1,5 +1,4 @@
-import type { HistoryEvent } from '../history/events.js';
-import { chainedEvent, hashRuleOf } from '../history/hash-chain.js';
+import { type ChainedEvent, chainedEvent, hashRuleOf } from '../history/hash-chain.js';
 import type { Json } from '../model/json.js';
 import type { Definition } from '../model/workflow.js';
 import type { NewExecution } from '../store/store.js';
@@ -38,7 +37,7 @@ export function newExecutionOf(request: {
   readonly engineVersion: string;
   readonly replayFlags: readonly number[];
   readonly parent?: { executionId: string; key: string } | undefined;
-}): { started: HistoryEvent<'WorkflowStarted'>; execution: NewExecution } {
+}): { started: ChainedEvent<'WorkflowStarted'>; execution: NewExecution } {
   const { executionId, definition, input, at, parent } = request;
   const data = {
     executionId,
