@@ -1,3 +1,5 @@
+import { civilFromDays } from './civil-days.js';
+
 /** 10000-01-01T00:00:00Z: from there on `toISOString` writes six-digit years. */
 const YEAR_10000_MS = 253_402_300_800_000;
 const DAY_MS = 86_400_000;
@@ -13,16 +15,7 @@ export function isoInstant(epochMs: number): string {
   const ms = Math.floor(epochMs);
   const days = Math.floor(ms / DAY_MS);
   let rest = ms - days * DAY_MS;
-  // Days since 1970-01-01 to a proleptic Gregorian date: H. Hinnant's civil_from_days, eras of 400 years from 0000-03-01.
-  const shifted = days + 719_468;
-  const era = Math.floor(shifted / 146_097);
-  const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const marchMonth = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * marchMonth + 2) / 5) + 1;
-  const month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const [year, month, day] = civilFromDays(days);
   const hours = Math.floor(rest / 3_600_000);
   rest -= hours * 3_600_000;
   const minutes = Math.floor(rest / 60_000);
