@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { DefinitionInvalidError, type Engine, ExecutionExistsError, ExecutionNotFoundError, type WorkflowError, createEngine, problemTypes } from './index.js';
+import { tempDir } from '../test/support/temp-dir.js';
 
 const GREET_YAML = `document: { dsl: '1.0.3', namespace: test, name: greet, version: '1.0.0' }
 do:
@@ -23,9 +23,7 @@ const FAIL = {
 };
 
 async function workspace(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'create-engine-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
+  return tempDir(t, 'create-engine-');
 }
 
 async function memoryEngine(t: TestContext): Promise<Engine> {

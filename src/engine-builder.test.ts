@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { type ActivityDefinition, WorkflowEngine, createEngine, defineActivity } from './index.js';
+import { tempDir } from '../test/support/temp-dir.js';
 
 const greet = defineActivity({ name: 'greet', run: (input) => ({ greeting: `Hello, ${(input as { name: string }).name}!` }) });
 const shout = defineActivity({ name: 'shout', run: (input) => ({ loud: `${(input as { greeting: string }).greeting.toUpperCase()}` }) });
@@ -19,8 +18,7 @@ const DOCUMENT = {
 };
 
 test('WorkflowEngine.builder() builds the engine createEngine would: store, activities, secrets, options', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'engine-builder-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'engine-builder-');
   const path = join(dir, 'built.db');
   const engine = await WorkflowEngine.builder()
     .store({ kind: 'sqlite', path })

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { openEngineStore } from './engine-store.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
+import { tempDir } from '../test/support/temp-dir.js';
 
 async function workspace(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'engine-store-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
+  return tempDir(t, 'engine-store-');
 }
 
 test('a Store object is used as given', async () => {

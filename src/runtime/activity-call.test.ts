@@ -4,8 +4,7 @@
  * options — replaying all of it from history.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -18,6 +17,7 @@ import {
   openHarness,
 } from '../../test/support/engine-harness.js';
 import { type ActivityContext, type ActivityDefinition, type Json, ProblemError, defineActivity, problemTypes } from '../index.js';
+import { tempDir } from '../../test/support/temp-dir.js';
 
 interface Seen {
   readonly attempt: number;
@@ -267,8 +267,7 @@ test('a plain registered function records exactly what it did before activity op
 });
 
 test('a .kotoba activity compiles to the same call: its activity definition’s inputSchema and retry apply', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'activity-call-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'activity-call-');
   const path = join(dir, 'charge.kotoba');
   const strategy = { op: 'activity', activity_ref: 'work', input_mapping: { orderId: '$.inputs.orderId' } };
   const workflow = { id: 'charge', name: 'Charge', version: '1.0.0', inputs: [{ name: 'orderId', type: 'string', required: true }], outputs: [{ name: 'charged', type: 'string', required: true }], strategy };

@@ -4,8 +4,6 @@
  * `sqlActivityContract(backend)`. When the server is not reachable every case skips with the backend's notice.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import {
@@ -22,6 +20,7 @@ import {
 import { connect } from 'node:net';
 import { type RunContext, runContext } from '../support/activity-context.js';
 import { assertCompleted, assertFaulted, assertRebuildMatches, eventsOfType } from '../support/engine-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** One isolated place in the database: a fresh table `(id integer primary key, name unique not null, total integer)`. */
 export interface SqlFixture {
@@ -210,8 +209,7 @@ export function sqlActivityContract(backend: SqlBackend): void {
     const f = await backend.open(t);
     const add = inserter(t, f);
     const list = activity(t, { name: 'list_orders', client: f.pool, query: `SELECT id, name, total FROM ${f.table} ORDER BY id` });
-    const dir = await mkdtemp(join(tmpdir(), 'itonami-sqlact-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir(t, 'itonami-sqlact-');
     const engine = await createEngine({ store: openSqliteStore({ path: join(dir, 'engine.db') }), functions: { [add.name]: add, [list.name]: list } });
     t.after(() => engine.close());
     const definition = engine.load(`

@@ -5,13 +5,13 @@
  * detail is the first message and whose `errors` member is the list (src/dsl/kotoba/compile-graphql.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { type Json, problemTypes } from '../../src/index.js';
 import { type Harness, assertCompleted, assertFaulted, assertRebuildMatches, openHarness } from '../support/engine-harness.js';
 import { type GraphqlServer, startGraphqlServer } from '../support/graphql-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const ORDERS = [
   { id: 'o-1', item: 'tea', quantity: 2, status: 'shipped' },
@@ -25,8 +25,7 @@ async function serve(t: TestContext): Promise<GraphqlServer> {
 }
 
 async function workspace(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-graphql-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-graphql-');
   return dir;
 }
 

@@ -5,13 +5,13 @@
  * until idle and completes it. The side effects recorded before the restart are replayed, never run again.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Json, RegisteredFunction, Store } from '../../src/index.js';
 import { assertRebuildMatches, eventsOfType } from '../support/engine-harness.js';
 import { type DurableFile, assertKeysUnique, recordedEffectKeys, until, useDurableFile } from '../support/durable-engine.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SETTLED = 'com.example.payment.settled';
 
@@ -33,8 +33,7 @@ function countingActivities(): { functions: Record<string, RegisteredFunction>; 
 
 /** A `.kotoba` file: reserve, then `wait`, then ship with `shipMapping`. */
 async function kotobaFile(t: TestContext, id: string, condition: object, shipMapping: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-restart-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-restart-');
   const path = join(dir, `${id}.kotoba`);
   const workflow = {
     id,

@@ -4,12 +4,12 @@
  * (the contract in src/dsl/kotoba/compile-rules.ts). Every run is rebuilt from its history and compared.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { DefinitionInvalidError, type Json, type RegisteredFunction, problemTypes } from '../../src/index.js';
 import { type Harness, assertCompleted, assertFaulted, assertRebuildMatches, openHarness } from '../support/engine-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 interface Call {
   readonly rule: string;
@@ -43,8 +43,7 @@ const never = (): Json => ({ applied: false });
 const always = (): Json => ({ applied: true });
 
 async function run(t: TestContext, strategy: object, functions: Record<string, RegisteredFunction>, outputs = ['count']): Promise<{ h: Harness; id: string; result: Awaited<ReturnType<Harness['run']>> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-rules-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-rules-');
   const path = join(dir, 'rules.kotoba');
   const workflow = { id: 'rules', name: 'Rules', version: '1.0.0', inputs: [], outputs: outputs.map((name) => ({ name, type: 'any' })), strategy };
   await writeFile(path, JSON.stringify({ workflow }));
@@ -178,8 +177,7 @@ test('a rule that breaks the contract faults with a runtime problem naming it', 
 });
 
 test('the serde form (Basic-wrapped strategies) runs the same way', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-rules-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-rules-');
   const path = join(dir, 'rules.json');
   await writeFile(path, JSON.stringify({
     id: 'rules', name: 'Rules', description: null, version: '1.0.0', inputs: [],
@@ -194,8 +192,7 @@ test('the serde form (Basic-wrapped strategies) runs the same way', async (t) =>
 });
 
 test('a rule naming no registered function is a problem at its pointer', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-rules-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-rules-');
   const path = join(dir, 'rules.kotoba');
   const strategy = { op: 'choice', strategies: [{ op: 'once', rule: 'bump' }, { op: 'while', rule: 'ghost', pred: 'go' }] };
   await writeFile(path, JSON.stringify({ workflow: { id: 'rules', name: 'Rules', version: '1.0.0', inputs: [], outputs: [], strategy } }));
@@ -206,8 +203,7 @@ test('a rule naming no registered function is a problem at its pointer', async (
 });
 
 test("the README's rule strategy example runs as written", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-rules-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-rules-');
   const path = join(dir, 'drain.kotoba');
   // README, ".kotoba WorkflowIR" → "Rule strategies", verbatim.
   await writeFile(path, `{ workflow: { id: 'drain', name: 'Drain', version: '1.0.0',

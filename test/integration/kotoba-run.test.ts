@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test, { type TestContext } from 'node:test';
 import { DefinitionInvalidError, type Json, ProblemError, type RegisteredFunction, problemTypes } from '../../src/index.js';
 import { explain, runCli, singleJsonLine } from '../cli/cli-process.js';
 import { type Harness, assertCompleted, assertFaulted, assertRebuildMatches, openHarness, waitForRunningTask } from '../support/engine-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** Beside the repository, never inside it (another project's files). */
 const SEED = fileURLToPath(new URL('../../../shared/kotoba', import.meta.url));
@@ -48,8 +48,7 @@ function failing(message: string): () => never {
 }
 
 async function workspace(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-run-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-run-');
   return dir;
 }
 

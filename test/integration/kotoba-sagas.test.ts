@@ -5,12 +5,12 @@
  * (README, ".kotoba WorkflowIR"). Every run is rebuilt from its history and compared.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { type Json, type RegisteredFunction, problemTypes } from '../../src/index.js';
 import { type Harness, assertCompleted, assertFaulted, assertRebuildMatches, openHarness } from '../support/engine-harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 type Answer = (input: Json) => Json | Promise<Json>;
 
@@ -39,8 +39,7 @@ const act = (ref: string, mapping: Record<string, string> = {}) => ({ op: 'activ
 const seq = (...strategies: object[]) => ({ op: 'seq', strategies });
 
 async function runSaga(t: TestContext, strategy: object, functions: Record<string, RegisteredFunction>): Promise<{ h: Harness; id: string; result: Awaited<ReturnType<Harness['run']>> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'kotoba-sagas-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'kotoba-sagas-');
   const path = join(dir, 'saga.kotoba');
   const workflow = { id: 'order_saga', name: 'Order saga', version: '1.0.0', inputs: [{ name: 'orderId', type: 'string', required: true }], outputs: [], strategy };
   await writeFile(path, JSON.stringify({ workflow }));

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { access, copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, copyFile, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/temp-dir.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = 'hello-world.yaml';
@@ -147,8 +147,7 @@ test('the packed package installs and its itonami bin runs an example as the rep
   skip: npmMissing(),
   timeout: TIMEOUT_MS,
 }, async (t) => {
-  const scratch = await mkdtemp(join(tmpdir(), 'itonami-pack-'));
-  t.after(() => rm(scratch, { recursive: true, force: true }));
+  const scratch = await tempDir(t, 'itonami-pack-');
   const example = join(repo, 'examples', EXAMPLE);
 
   // The repository's own answer is the expected one; run it first so a broken example fails here, not below.

@@ -13,11 +13,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tempDir } from '../support/temp-dir.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK_STARTS = ['ts', 'kotoba'] as const;
@@ -47,8 +47,7 @@ function quickStarts(readme: string): Map<string, QuickStart> {
 
 /** The folder the README's setup step would leave, with this checkout standing in for the `itonami` package. */
 async function project(t: TestContext, name: string): Promise<{ dir: string; path: string }> {
-  const dir = await mkdtemp(join(tmpdir(), `readme-${name}-`));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, `readme-${name}-`);
   await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: `quick-start-${name}`, private: true, type: 'module' })}\n`);
   const itonami = join(dir, 'node_modules', 'itonami');
   await mkdir(itonami, { recursive: true });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { runContext } from '../../../test/support/activity-context.js';
@@ -8,6 +6,7 @@ import { type LoopbackServer, sendJson, startLoopbackServer } from '../../../tes
 import { assertCompleted, assertRebuildMatches, eventsOfType } from '../../../test/support/engine-harness.js';
 import { type EffectServer, startEffectServer } from '../../../test/support/effect-server.js';
 import { type ActivityDefinition, type Json, ProblemError, createEngine, httpActivity, openSqliteStore, problemTypes } from '../../index.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 function call(activity: ActivityDefinition, input: Json, ctx = runContext()): Promise<Json> {
   return Promise.resolve().then(() => activity.run(input, ctx));
@@ -117,8 +116,7 @@ test('httpActivity: mistakes in the definition throw at definition time; activit
 test('httpActivity: runs as call: <name> in a workflow; the response is recorded and a rebuild sends nothing', async (t) => {
   const server = await effectServer(t);
   const add = httpActivity({ name: 'add_remote', method: 'POST', url: `${server.url}/effect`, body: (input: { n: number }) => ({ value: input.n, add: 1 }) });
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-httpact-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'itonami-httpact-');
   const engine = await createEngine({ store: openSqliteStore({ path: join(dir, 'engine.db') }), functions: { [add.name]: add } });
   t.after(() => engine.close());
   const definition = engine.load(`

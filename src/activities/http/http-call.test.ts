@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HttpCallRequest } from '../effects.js';
 import type { Json } from '../../model/json.js';
-import { problem, ProblemError, problemTypes } from '../../model/problems.js';
+import { problem, ProblemError } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
 import { sendJson, startLoopbackServer, type LoopbackHandler } from '../../../test/fixtures/loopback-server.js';
+import { isProblem } from '../../../test/support/problem-assertions.js';
 
 function httpCall(fields: Partial<HttpCallRequest> & { uri: string }): HttpCallRequest {
   return {
@@ -23,16 +24,6 @@ async function serve(t: { after: (fn: () => Promise<void>) => void }, handler: L
   const server = await startLoopbackServer(handler);
   t.after(() => server.close());
   return server;
-}
-
-function isProblem(kind: keyof typeof problemTypes, status: number, detail?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof ProblemError, `expected a ProblemError, got ${String(error)}`);
-    assert.equal(error.problem.type, problemTypes[kind].type);
-    assert.equal(error.problem.status, status);
-    if (detail !== undefined) assert.match(error.problem.detail ?? '', detail);
-    return true;
-  };
 }
 
 const pet = { id: 1, name: 'Rex', status: 'available' };
@@ -65,7 +56,7 @@ test('a body declared JSON that is not JSON is a communication problem (502)', a
   const server = await serve(t, (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('<html>'));
   await assert.rejects(
     createHttpActivities().http(httpCall({ uri: `${server.url}/` })),
-    isProblem('communication', 502, /but the body is not JSON: <html>/),
+    isProblem('communication', /but the body is not JSON: <html>/, 502),
   );
 });
 
@@ -160,7 +151,7 @@ for (const status of [404, 500]) {
     const server = await serve(t, (_, res) => sendJson(res, status, { message: 'no such pet' }));
     const uri = `${server.url}/pet/getPetByName/Nope`;
     await assert.rejects(createHttpActivities().http(httpCall({ uri })), (error) => {
-      isProblem('communication', status)(error);
+      isProblem('communication', undefined, status)(error);
       const found = (error as ProblemError).problem;
       assert.equal(found.title, 'Communication error');
       assert.ok(found.detail?.startsWith(`GET ${uri} returned ${status} `), found.detail);
@@ -178,7 +169,7 @@ test('without redirect a 302 is an error; with redirect it is followed', async (
   const activities = createHttpActivities();
   await assert.rejects(
     activities.http(httpCall({ uri: `${server.url}/old` })),
-    isProblem('communication', 302, /302 Found/),
+    isProblem('communication', /302 Found/, 302),
   );
   assert.deepEqual(await activities.http(httpCall({ uri: `${server.url}/old`, redirect: true })), { moved: true });
 });
@@ -196,7 +187,7 @@ test('a refused connection is a communication problem (500) naming the cause', a
   await server.close();
   await assert.rejects(
     createHttpActivities().http(httpCall({ uri: `${server.url}/` })),
-    isProblem('communication', 500, /^GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/),
+    isProblem('communication', /^GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/, 500),
   );
 });
 
@@ -236,7 +227,7 @@ const badRequests = [
 ] as const;
 for (const c of badRequests) {
   test(`${c.name} is a configuration problem`, async () => {
-    await assert.rejects(createHttpActivities().http(httpCall(c.fields)), isProblem('configuration', 400, c.detail));
+    await assert.rejects(createHttpActivities().http(httpCall(c.fields)), isProblem('configuration', c.detail, 400));
   });
 }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify as toYaml } from 'yaml';
@@ -9,6 +8,8 @@ import type { Json } from '../../model/json.js';
 import { ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
 import { sendJson, startLoopbackServer } from '../../../test/fixtures/loopback-server.js';
+import { isProblem } from '../../../test/support/problem-assertions.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 const pets = [
   { id: 1, name: 'Rex', status: 'available' },
@@ -168,15 +169,6 @@ function openapiCall(
   };
 }
 
-function isProblem(kind: keyof typeof problemTypes, detail: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof ProblemError, `expected a ProblemError, got ${String(error)}`);
-    assert.equal(error.problem.type, problemTypes[kind].type);
-    assert.match(error.problem.detail ?? '', detail);
-    return true;
-  };
-}
-
 test('Swagger 2.0: findPetsByStatus sends the query parameter on the document host', async (t) => {
   const server = await petstore(t, { '/docs/swagger.json': () => swaggerPetstore() });
   const output = await createHttpActivities().openapi(
@@ -287,8 +279,7 @@ test('Swagger 2.0: body, formData and header parameters', async (t) => {
 test('OpenAPI 3 from a YAML file: server variables, requestBody from `body`, styled parameters', async (t) => {
   const server = await petstore(t, {});
   const port = new URL(server.url).port;
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-openapi-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'itonami-openapi-');
   await writeFile(
     join(dir, 'pets.yaml'),
     toYaml(

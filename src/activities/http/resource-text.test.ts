@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ProblemError, problemTypes } from '../../model/problems.js';
 import { createHttpActivities } from './http-activities.js';
 import { startLoopbackServer } from '../../../test/fixtures/loopback-server.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 const signal = new AbortController().signal;
 
-async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-resource-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+/** A temp folder holding schema.json. */
+async function schemaFolder(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await tempDir(t, 'itonami-resource-');
   await writeFile(join(dir, 'schema.json'), '{"type":"object"}');
   return dir;
 }
 
 test('reads a relative path against baseDir, and a file:// URI', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await schemaFolder(t);
   const activities = createHttpActivities({ baseDir: dir });
   assert.equal(await activities.fetchText({ uri: 'schema.json' }, signal), '{"type":"object"}');
   assert.equal(
@@ -28,7 +28,7 @@ test('reads a relative path against baseDir, and a file:// URI', async (t) => {
 });
 
 test('a missing file is a communication problem with status 404', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await schemaFolder(t);
   await assert.rejects(
     createHttpActivities({ baseDir: dir }).fetchText({ uri: 'nope.json' }, signal),
     (error) =>

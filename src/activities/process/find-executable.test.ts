@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findExecutable } from './find-executable.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 test('findExecutable takes the first executable on PATH, skipping non-executables and relative entries', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'itonami-find-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  const root = await tempDir(t, 'itonami-find-');
   const plain = join(root, 'plain');
   await writeFile(plain, '');
   await chmod(plain, 0o644);

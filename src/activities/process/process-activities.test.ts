@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ProblemError, problemTypes } from '../../model/problems.js';
 import type { ContainerRequest, ScriptRequest, ShellRequest } from '../effects.js';
 import { createProcessActivities } from './process-activities.js';
 import { findExecutable } from './find-executable.js';
+import { isProblem } from '../../../test/support/problem-assertions.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 const base = { signal: new AbortController().signal, idempotencyKey: 'e1/do/0/run#1', arguments: [], environment: {} };
 const shell = (fields: Partial<ShellRequest> & Pick<ShellRequest, 'command'>): ShellRequest => ({ ...base, ...fields });
@@ -19,21 +19,6 @@ const container = (fields: Partial<ContainerRequest> = {}): ContainerRequest => 
   image: 'alpine',
   ...fields,
 });
-
-function isProblem(kind: keyof typeof problemTypes, detail: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof ProblemError, `expected a ProblemError, got ${String(error)}`);
-    assert.equal(error.problem.type, problemTypes[kind].type);
-    assert.match(error.problem.detail ?? '', detail);
-    return true;
-  };
-}
-
-async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-process-test-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('a shell command sees its arguments as $1 $2 and its stdin (run-shell-stdin-and-arguments)', async () => {
   const result = await createProcessActivities().runShell(
@@ -138,7 +123,7 @@ test('a script that throws returns its exit code and stderr', async () => {
 });
 
 test('script temp files are removed afterwards', async (t) => {
-  const workDir = await tempDir(t);
+  const workDir = await tempDir(t, 'itonami-process-test-');
   await createProcessActivities({ workDir }).runScript(script({ language: 'js', code: 'console.log(1)' }));
   assert.deepEqual(await readdir(workDir), []);
 });
@@ -162,7 +147,7 @@ test('a Python script sees sys.argv[1], stdin and its environment', async (t) =>
 });
 
 test('a Python script without python3 on PATH is a configuration problem', async (t) => {
-  const emptyBin = await tempDir(t);
+  const emptyBin = await tempDir(t, 'itonami-process-test-');
   await assert.rejects(
     createProcessActivities({ searchPath: emptyBin }).runScript(script({ language: 'python', code: 'print(1)' })),
     isProblem('configuration', /^python3 was not found on PATH$/),
@@ -181,7 +166,7 @@ test('an unknown script language is a configuration problem naming it and the su
 });
 
 test('a container run without docker or podman on PATH is a configuration problem', async (t) => {
-  const emptyBin = await tempDir(t);
+  const emptyBin = await tempDir(t, 'itonami-process-test-');
   await assert.rejects(
     createProcessActivities({ searchPath: emptyBin }).runContainer(container()),
     isProblem('configuration', /^no container runtime was found: install docker or podman/),
@@ -198,7 +183,7 @@ test('a configured container runtime that does not exist is a configuration prob
 // No container engine runs here, so a fake `docker` (a shell script) stands in for the CLI: it proves the argv,
 // the stdin and the `-e NAME` values reach the CLI, and that exit 125 is read as the runtime's own failure.
 async function fakeDocker(t: { after: (fn: () => Promise<void>) => void }, body: string): Promise<string> {
-  const bin = join(await tempDir(t), 'bin');
+  const bin = join(await tempDir(t, 'itonami-process-test-'), 'bin');
   await mkdir(bin);
   const path = join(bin, 'docker');
   await writeFile(path, `#!/bin/sh\n${body}\n`);

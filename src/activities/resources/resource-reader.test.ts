@@ -1,33 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { problem, ProblemError, problemTypes } from '../../model/problems.js';
+import { problem, ProblemError } from '../../model/problems.js';
 import type { ResourceLocation } from '../effects.js';
 import { createResourceReader } from './resource-reader.js';
+import { isProblem } from '../../../test/support/problem-assertions.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 const signal = new AbortController().signal;
 const noHttp = (): Promise<string> => Promise.reject(new Error('no HTTP in this test'));
 
-function isProblem(kind: keyof typeof problemTypes, detail: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof ProblemError, `expected a ProblemError, got ${String(error)}`);
-    assert.equal(error.problem.type, problemTypes[kind].type);
-    assert.match(error.problem.detail ?? '', detail);
-    return true;
-  };
-}
-
-async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-resources-test-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('a resource is read from a relative path, an absolute path and a file:// URI', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'itonami-resources-test-');
   await mkdir(join(dir, 'scripts'));
   const file = join(dir, 'scripts', 'hello world.js');
   await writeFile(file, 'console.log("héllo")');
@@ -51,7 +37,7 @@ test('an http(s) resource is delegated to fetchText with its location and signal
 });
 
 test('a missing file is a configuration problem naming the path', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'itonami-resources-test-');
   const reader = createResourceReader({ baseDir: dir, fetchText: noHttp });
   await assert.rejects(
     reader.readResource({ resource: { uri: 'nope.txt' }, signal }),
@@ -80,7 +66,7 @@ test('an unsupported scheme, an empty URI or a remote file:// host is a configur
 });
 
 test('an aborted read rejects with the abort reason', async (t) => {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'itonami-resources-test-');
   await writeFile(join(dir, 'f'), 'x');
   const controller = new AbortController();
   const reason = new Error('cancelled');
@@ -102,7 +88,7 @@ run:
 `;
 
 async function folderCatalog(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const root = await tempDir(t);
+  const root = await tempDir(t, 'itonami-resources-test-');
   const folder = join(root, 'catalog', 'functions', 'log', '1.0.0');
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, 'function.yaml'), logFunction);
@@ -181,7 +167,7 @@ test('other fetch failures of a catalog function pass through unchanged', async 
 });
 
 test('a catalog function file that is not a task is a configuration problem', async (t) => {
-  const root = await tempDir(t);
+  const root = await tempDir(t, 'itonami-resources-test-');
   const cases = [
     { content: 'run: [unclosed', detail: /is not valid YAML or JSON: / },
     { content: '- a\n- b\n', detail: /must be a task \(a mapping\); found an array/ },

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import test from 'node:test';
 import { evaluateKotobaFile, evaluateKotobaText, jsonnetProblem } from './jsonnet-evaluation.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 /** A temp folder holding `files` (path → text), removed after the test. */
 async function folderWith(t: test.TestContext, files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'itonami-kotoba-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  const root = await tempDir(t, 'itonami-kotoba-');
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);

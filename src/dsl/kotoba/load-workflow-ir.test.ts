@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadKotobaFile, loadKotobaText, loadSerdeWorkflowIr, loadWorkflowIrFile } from './load-workflow-ir.js';
 import { readSerdeWorkflow } from './read-workflow-ir.js';
 import { toSerdeWorkflow } from './write-serde.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 /** The seed's files live beside the repository (`../shared/kotoba`), never inside it. */
 function kotobaFolder(): { path: string; skip: string | false } {
@@ -337,8 +337,7 @@ for (const c of badSerde) {
 }
 
 test('a .json file is read as the serde form, anything else as .kotoba', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'itonami-kotoba-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  const root = await tempDir(t, 'itonami-kotoba-');
   await writeFile(join(root, 'w.json'), SERDE_BASE);
   await writeFile(join(root, 'steps.libsonnet'), "[{ op: 'activity', activity_ref: 'a', input_mapping: { x: '$.inputs.x' } }]");
   await writeFile(join(root, 'w.kotoba'), `{ workflow: { id: 'w', name: 'w', version: '1', inputs: [{ name: 'x', type: 'string', required: true }],

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
@@ -14,6 +13,7 @@ import {
   openHarness,
 } from '../../../test/support/engine-harness.js';
 import { type Json, problemTypes } from '../../index.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -211,8 +211,7 @@ test('call: a custom function that calls http runs against the loopback server',
 });
 
 async function catalogFolder(t: TestContext): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'itonami-catalog-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  const root = await tempDir(t, 'itonami-catalog-');
   const folder = join(root, 'functions', 'shout', '1.0.0');
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, 'function.yaml'), 'set:\n  shouted: ${ .text | ascii_upcase }\n');

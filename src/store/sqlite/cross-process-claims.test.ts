@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { newExecution, row } from '../../../test/contracts/store-contract.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 const EXECUTIONS = 50;
 const ROUNDS = 3;
@@ -90,8 +90,7 @@ async function linesOf(child: ChildProcessWithoutNullStreams): Promise<{ ready: 
 }
 
 test('two processes racing claimRunnable on one file claim each execution exactly once per epoch', { timeout: 30_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-race-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'itonami-race-');
   const path = join(dir, 'shared.db');
   const script = join(dir, 'claim-worker.mts');
   await writeFile(script, WORKER);

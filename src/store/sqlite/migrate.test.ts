@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadMigrations, migrate, type Migration } from './migrate.js';
 import { MigrationFailedError, MigrationFilesError, SchemaVersionError } from './migration-errors.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 
 async function migrationsDir(t: TestContext, files: Record<string, string>): Promise<URL> {
-  const dir = await mkdtemp(join(tmpdir(), 'itonami-migrations-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'itonami-migrations-');
   await mkdir(dir, { recursive: true });
   for (const [name, sql] of Object.entries(files)) await writeFile(join(dir, name), sql);
   return pathToFileURL(`${dir}/`);
