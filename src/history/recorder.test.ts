@@ -29,9 +29,9 @@ function started(): HistoryEvent<'WorkflowStarted'> {
 function live(history: AnyHistoryEvent[] = [started()], options: { fail?: () => boolean; now?: () => number } = {}) {
   const written: { events: readonly HistoryEvent[]; status: string | undefined }[] = [];
   const seen: [string, boolean][] = [];
-  const sink: HistorySink = async (events, status) => {
+  const sink: HistorySink = async (appended, status) => {
     if (options.fail?.() === true) throw new Error('disk full');
-    written.push({ events, status });
+    written.push({ events: appended.map((chained) => chained.event), status });
   };
   let clock = 100;
   const recorder = new Recorder({

@@ -3,13 +3,15 @@ import type { Json } from '../model/json.js';
 import type { Phase } from '../model/phases.js';
 import { HistoryExhaustedError, HistoryWriteError, NondeterminismError } from './errors.js';
 import { type AnyHistoryEvent, type EventDataMap, type EventType, type HistoryEvent, eventKey } from './events.js';
-import { GENESIS_HASH, type HashRule, chainedEvent, hashRuleOf } from './hash-chain.js';
+import { type ChainedEvent, GENESIS_HASH, type HashRule, chainedEvent, hashRuleOf } from './hash-chain.js';
 import { type ReplayCheckpoint, firstIndexAfter } from './replay-checkpoint.js';
 import { eventDataJson } from './serialization.js';
-import type { EventRow } from '../store/store.js';
 
-/** Writes new events durably, after the head it was last given; the store refuses anything else. */
-export type HistorySink = (events: readonly HistoryEvent[], status: Phase | undefined, rows: readonly EventRow[]) => Promise<void>;
+/**
+ * Writes new events durably (each with the row that stores it), after the head it was last given; the store refuses
+ * anything else.
+ */
+export type HistorySink = (appended: readonly ChainedEvent[], status: Phase | undefined) => Promise<void>;
 
 export interface RecorderOptions {
   readonly executionId: string;
@@ -64,9 +66,7 @@ export class Recorder {
    * Events fixed (seq, hash) but not yet handed to the sink: the steps a run takes between two waits for durability
    * go to the store as one append, not one each.
    */
-  #unsent: AnyHistoryEvent[] = [];
-  /** The stored rows of `#unsent`, made with their hashes. */
-  #unsentRows: EventRow[] = [];
+  #unsent: ChainedEvent[] = [];
   #unsentStatus: Phase | undefined;
   #isResultUnsent = false;
   #isSendScheduled = false;
@@ -287,8 +287,7 @@ export class Recorder {
     const event = chained.event as AnyHistoryEvent;
     this.#headSeq = event.seq;
     this.#headHash = event.hash;
-    this.#unsent.push(event);
-    this.#unsentRows.push(chained.row);
+    this.#unsent.push(chained);
     this.#unsentStatus = options.status ?? statusAfter(type) ?? this.#unsentStatus;
     if (options.isResult) this.#isResultUnsent = true;
     const keyed = (data as { key?: string }).key;
@@ -310,20 +309,18 @@ export class Recorder {
 
   /** Hands the unsent events to the sink as one append, in order after every earlier one. */
   #send(): void {
-    const events = this.#unsent;
-    const rows = this.#unsentRows;
-    const first = events[0];
+    const appended = this.#unsent;
+    const first = appended[0]?.event;
     const sink = this.#sink;
     if (first === undefined || sink === undefined) return;
     const status = this.#unsentStatus;
     const isResult = this.#isResultUnsent;
     this.#unsent = [];
-    this.#unsentRows = [];
     this.#unsentStatus = undefined;
     this.#isResultUnsent = false;
     let written: Promise<void>;
     try {
-      written = sink(events, status, rows);
+      written = sink(appended, status);
     } catch (error) {
       written = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -462,8 +462,7 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
   ): Promise<AnyHistoryEvent[]> {
     const chained = chainedEvent(history.at(-1), type, this.#deps.clock.now(), data, hashRuleOf(historyReplayFlags(history)));
     const event = chained.event as AnyHistoryEvent;
-    const row = chained.row;
-    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: event.seq - 1, events: [row], claim, status });
+    await this.#deps.store.append({ executionId: claim.executionId, expectedSeq: event.seq - 1, events: [chained.row], claim, status });
     this.#announce(event, (history[0] as HistoryEvent<'WorkflowStarted'>).data, new TaskVisits(history));
     return [...history, event];
   }
@@ -486,13 +485,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
       ...(checkpoint === undefined ? {} : { checkpoint }),
       now: () => this.#deps.clock.now(),
       sendLater: setImmediate,
-      sink: async (events, status, rows) => {
-        const firstEvent = events[0];
+      sink: async (appended, status) => {
+        const firstEvent = appended[0]?.event;
         if (firstEvent === undefined) return;
         // The run's last event gives the claim up in the same transaction.
         const release = status !== undefined && isTerminal(status);
-        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: rows, claim, release, ...(status === undefined ? {} : { status }) });
-        const last = events.at(-1) ?? firstEvent;
+        await store.append({ executionId, expectedSeq: firstEvent.seq - 1, events: appended.map((chained) => chained.row), claim, release, ...(status === undefined ? {} : { status }) });
+        const last = appended.at(-1)?.event ?? firstEvent;
         checkpoint = await this.#replayPoints.afterAppend(executionId, { fromSeq: firstEvent.seq, toSeq: last.seq }, { isCheckpointed, checkpoint });
       },
       onEvent: (event, isReplayed) => {
@@ -501,15 +500,13 @@ export class ExecutionEngine extends EventEmitter<EngineEventMap> {
     });
     const controller = new AbortController();
     // Only a caller's signal needs a listener (most starts pass none).
-    const onAbort =
-      signal === undefined
-        ? undefined
-        : () => {
-            // The caller's run left memory (a parent parking): this execution goes on by itself.
-            if (signal.reason instanceof RunStoppedError) return;
-            controller.abort(new CancelledError(signal.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
-          };
-    if (signal !== undefined && onAbort !== undefined) {
+    let onAbort: (() => void) | undefined;
+    if (signal !== undefined) {
+      onAbort = () => {
+        // The caller's run left memory (a parent parking): this execution goes on by itself.
+        if (signal.reason instanceof RunStoppedError) return;
+        controller.abort(new CancelledError(signal.reason instanceof Error ? signal.reason.message : 'cancelled by the caller'));
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
     }
