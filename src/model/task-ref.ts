@@ -19,7 +19,10 @@ export function pointerSegment(segment: string | number): string {
 }
 
 export function childPointer(pointer: string, ...segments: (string | number)[]): string {
-  return pointer + segments.map((segment) => `/${pointerSegment(segment)}`).join('');
+  // A loop, not map + join: every task visit makes one, and this is the interpreter's hot path.
+  let child = pointer;
+  for (const segment of segments) child += `/${pointerSegment(segment)}`;
+  return child;
 }
 
 /** The task name of a pointer: its last segment. */

@@ -1,7 +1,7 @@
 import { isEngineFailure } from '../history/errors.js';
 import type { Json, JsonObject } from '../model/json.js';
 import { ProblemError, problem, problemOf } from '../model/problems.js';
-import { childPointer, pointerSegment, taskRefKey, type TaskRef } from '../model/task-ref.js';
+import { childPointer, taskRefKey, type TaskRef } from '../model/task-ref.js';
 import { type Task, type TaskBase, type TaskList, taskKindOf } from '../model/workflow.js';
 import { CancelledError, isAbortOf } from './cancellation.js';
 import { type ContextCell, type ExecutionRun, timeArgument } from './execution-run.js';
@@ -93,8 +93,7 @@ export async function runTaskList(list: TaskList, input: Json, scope: ListScope)
     // A hole of a sparse list was skipped by `map`: it fails here, as an item that is no task.
     const name = names[index] ?? taskName(item, scope.pointer);
     const task = (item as Record<string, Task>)[name] as Task;
-    // childPointer(scope.pointer, index, name), without its arrays: an index needs no escaping.
-    const outcome = await runTask(task, name, `${scope.pointer}/${index}/${pointerSegment(name)}`, data, scope);
+    const outcome = await runTask(task, name, childPointer(scope.pointer, index, name), data, scope);
     data = outcome.output;
     if (outcome.isEnded === true) return { output: data, isEnded: true };
     const then = outcome.isSkipped === true ? 'continue' : (outcome.then ?? (task as TaskBase).then ?? 'continue');
